@@ -50,7 +50,7 @@ public record ComponentHealth(
    */
   public static ComponentHealth of(
       HealthStatus status, String message, Map<String, ? extends Object> metrics) {
-    return new ComponentHealth("", status, message, Instant.EPOCH, Map.copyOf(metrics));
+    return new ComponentHealth("", status, message, Instant.EPOCH, new LinkedHashMap<>(metrics));
   }
 
   /**
