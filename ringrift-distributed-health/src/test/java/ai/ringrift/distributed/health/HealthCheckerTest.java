@@ -179,6 +179,26 @@ class HealthCheckerTest {
   }
 
   @Test
+  @DisplayName("closing the checker completes running checks as unhealthy 'closed'")
+  void closeCompletesInFlightChecks() throws Exception {
+    CompletableFuture<ComponentHealth> never = new CompletableFuture<>();
+    checker.addCheck("slow", blocking -> never, Duration.ofHours(1));
+    CompletableFuture<HealthSummary> running = checker.runChecks();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !never.isDone() && hasStarted(never));
+    checker.close();
+    HealthSummary s = running.get(30, TimeUnit.SECONDS);
+    assertThat(s.component("slow").orElseThrow().status()).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(s.component("slow").orElseThrow().message()).contains("closed");
+  }
+
+  private static boolean hasStarted(CompletableFuture<?> f) {
+    // The checker registers a completion callback on the check's future once it has started it.
+    return f.getNumberOfDependents() > 0;
+  }
+
+  @Test
   @DisplayName("every result is recorded in the history when one is set")
   void recordsHistory(@TempDir Path dir) throws Exception {
     try (HealthHistory history = HealthHistory.open(dir.resolve("health.db"));
