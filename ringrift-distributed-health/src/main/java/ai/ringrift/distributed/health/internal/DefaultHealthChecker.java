@@ -211,6 +211,7 @@ public final class DefaultHealthChecker implements HealthChecker {
     CompletableFuture<ComponentHealth> result = new CompletableFuture<>();
     AtomicReference<@Nullable CompletableFuture<ComponentHealth>> running = new AtomicReference<>();
     AtomicReference<@Nullable Future<?>> task = new AtomicReference<>();
+    AtomicBoolean timedOutFirst = new AtomicBoolean();
     ScheduledFuture<?> timer;
     try {
       timer =
@@ -223,8 +224,10 @@ public final class DefaultHealthChecker implements HealthChecker {
                             Map.of("timeout_seconds", reg.timeout().toMillis() / 1000.0))
                         .withName(name)
                         .withLastCheck(clock.instant());
-                if (result.complete(timedOut)) {
+                if (timedOutFirst.compareAndSet(false, true) && !result.isDone()) {
                   LOG.warn("health check '{}' timed out after {}", name, reg.timeout());
+                  // Cancel before completing, so that whoever sees the timed-out result also
+                  // sees the check cancelled; the check's own completion no longer counts.
                   CompletableFuture<ComponentHealth> f = running.get();
                   if (f != null) {
                     f.cancel(true);
@@ -233,6 +236,7 @@ public final class DefaultHealthChecker implements HealthChecker {
                   if (t != null && ownedExecutor != null) {
                     t.cancel(true); // interrupts a check blocked inside check()
                   }
+                  result.complete(timedOut);
                 }
               },
               reg.timeout().toNanos(),
@@ -257,13 +261,15 @@ public final class DefaultHealthChecker implements HealthChecker {
             f = CompletableFuture.failedFuture(e);
           }
           running.set(f);
-          if (result.isDone()) {
+          if (result.isDone() || timedOutFirst.get()) {
             f.cancel(true);
           }
           f.whenComplete(
               (value, error) -> {
                 timer.cancel(false);
-                result.complete(normalize(name, value, error));
+                if (!timedOutFirst.get()) {
+                  result.complete(normalize(name, value, error));
+                }
               });
         };
     try {
