@@ -44,7 +44,11 @@ public final class HealthBreakerOverheadBenchmark implements Benchmark {
             .measurementIterations(measurements)
             .measurementTime(time)
             .timeUnit(TimeUnit.NANOSECONDS)
-            .jvmArgsAppend("-Xms256m", "-Xmx256m")
+            .jvmArgsAppend(
+                "-Xms256m",
+                "-Xmx256m",
+                // INFO, as in production: at logback's default DEBUG, Resilience4j logs every call.
+                "-Dlogback.configurationFile=health-breaker-bench-logback.xml")
             .shouldFailOnError(true)
             .build();
     Collection<RunResult> results = new Runner(options).run();

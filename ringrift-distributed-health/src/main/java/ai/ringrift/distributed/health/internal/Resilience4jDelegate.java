@@ -11,44 +11,40 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Resilience4j {@code CircuitBreaker} as {@link DefaultCircuitBreaker} drives it: the only
- * class of the module that touches Resilience4j types, none of which leaves it.
+ * The Resilience4j {@code CircuitBreaker} under one of our breakers, as {@link
+ * DefaultCircuitBreaker} drives it: the only class of the module that touches Resilience4j types,
+ * none of which leaves it.
  *
- * <p>What Resilience4j decides here: whether a call is permitted ({@link #tryAcquirePermission()}),
- * the lazy OPEN → HALF_OPEN move once the open period has passed by the injected clock, the
- * half-open permit accounting (exactly {@code halfOpenRequests} probes at a time, a released permit
- * comes back) and HALF_OPEN → CLOSED once {@code halfOpenRequests} probes have succeeded.
+ * <p>What Resilience4j decides: whether an open or half-open breaker permits a call ({@link
+ * #tryAcquirePermission()}), the lazy OPEN → HALF_OPEN move once the open period has passed by the
+ * injected clock, the half-open permit accounting (exactly {@code halfOpenRequests} probes at a
+ * time; a released permit comes back) and HALF_OPEN → CLOSED once {@code halfOpenRequests} probes
+ * have succeeded.
  *
  * <p>What it is configured never to do: open by itself (the closed window is time based with {@code
- * minimumNumberOfCalls = Integer.MAX_VALUE}, so its failure rate is never evaluated; the wrapper
+ * minimumNumberOfCalls = Integer.MAX_VALUE}, so its failure rate is never evaluated; our breaker
  * counts consecutive failures and calls {@link #openUntil}), run a timer (automatic OPEN →
  * HALF_OPEN is disabled and {@code maxWaitDurationInHalfOpenState} is zero, so its process-wide
  * scheduler is never created) or publish events to anyone (no consumer is ever registered; its
  * publisher would run consumers under its internal lock).
  *
- * <p>Thread-safety: Resilience4j's own. The wrapper calls everything except the closed-state {@link
- * #tryAcquirePermission()}, {@link #onSuccess()}, {@link #onError} and {@link #releasePermission()}
- * while holding its lock.
+ * <p>Thread-safety: Resilience4j's own; {@link DefaultCircuitBreaker} calls every method while
+ * holding its lock, so the delegate's state and ours change together.
  */
 final class Resilience4jDelegate {
-  /** Seconds of the closed-state window; only its metrics use it, it never trips. */
+  /** Seconds of the closed-state window; nothing is recorded in it and it never trips. */
   private static final int CLOSED_WINDOW_SECONDS = 10;
 
   private final CircuitBreaker delegate;
 
-  private Resilience4jDelegate(CircuitBreaker delegate) {
-    this.delegate = delegate;
-  }
-
   /**
-   * Creates the factory of one of our breakers' delegates.
+   * Creates a closed Resilience4j breaker.
    *
    * @param name our breaker's name
    * @param policy our policy (only {@code halfOpenRequests} is Resilience4j's business)
-   * @param clock the injected clock
-   * @return the factory
+   * @param clock the injected clock, which Resilience4j reads to end open periods
    */
-  static Factory factory(String name, BreakerPolicy policy, Clock clock) {
+  Resilience4jDelegate(String name, BreakerPolicy policy, Clock clock) {
     CircuitBreakerConfig config =
         CircuitBreakerConfig.custom()
             .clock(clock)
@@ -64,47 +60,23 @@ final class Resilience4jDelegate {
             .maxWaitDurationInHalfOpenState(Duration.ZERO)
             .writableStackTraceEnabled(false)
             .build();
-    return new Factory(name, config);
-  }
-
-  /** Creates the delegates of one of our breakers (one immutable configuration). */
-  static final class Factory {
-    private final String name;
-    private final CircuitBreakerConfig config;
-
-    private Factory(String name, CircuitBreakerConfig config) {
-      this.name = name;
-      this.config = config;
-    }
-
-    /**
-     * Creates a closed Resilience4j breaker.
-     *
-     * @return the delegate, closed
-     */
-    Resilience4jDelegate closed() {
-      return new Resilience4jDelegate(CircuitBreaker.of(name, config));
-    }
-
-    /**
-     * Creates a Resilience4j breaker that is open until {@code retryAt}: the first permit asked for
-     * at or after {@code retryAt} (by the configured clock) moves it to half-open and is granted.
-     *
-     * @param retryAt when a probe is allowed
-     * @return the delegate, open
-     */
-    Resilience4jDelegate openUntil(Instant retryAt) {
-      CircuitBreaker cb = CircuitBreaker.of(name, config);
-      // Resilience4j admits once now.isAfter(until); we promise a probe once
-      // !now.isBefore(retryAt).
-      cb.transitionToOpenStateUntil(retryAt.minusNanos(1));
-      return new Resilience4jDelegate(cb);
-    }
+    this.delegate = CircuitBreaker.of(name, config);
   }
 
   /**
-   * Asks for a permit: always granted when closed; when open, moves to half-open first if the open
-   * period has passed; when half-open, granted while probe permits are left.
+   * Opens the breaker (from closed or half-open) until {@code retryAt}: the first permit asked for
+   * at or after {@code retryAt} (by the injected clock) moves it to half-open and is granted.
+   *
+   * @param retryAt when a probe is allowed
+   */
+  void openUntil(Instant retryAt) {
+    // Resilience4j admits once now.isAfter(until); we promise a probe once !now.isBefore(retryAt).
+    delegate.transitionToOpenStateUntil(retryAt.minusNanos(1));
+  }
+
+  /**
+   * Asks for a permit: when open, moves to half-open first if the open period has passed; when
+   * half-open, granted while probe permits are left.
    *
    * @return whether the call may go ahead
    */
@@ -112,25 +84,15 @@ final class Resilience4jDelegate {
     return delegate.tryAcquirePermission();
   }
 
-  /** Gives back a permit whose call will not report (it was cancelled). */
+  /** Gives back a probe permit whose call will not report (it was cancelled). */
   void releasePermission() {
     delegate.releasePermission();
   }
 
-  /** Records a success (half-open: closes once every permitted probe has succeeded). */
+  /** Records a probe's success; the last of {@code halfOpenRequests} successes closes it. */
   void onSuccess() {
     // Durations are not recorded: slow calls are not a criterion of ours.
     delegate.onSuccess(0, TimeUnit.NANOSECONDS);
-  }
-
-  /**
-   * Records a counted failure. Only called for closed-state calls, where it never opens the
-   * Resilience4j breaker (see the class comment).
-   *
-   * @param failure the failure
-   */
-  void onError(Throwable failure) {
-    delegate.onError(0, TimeUnit.NANOSECONDS, failure);
   }
 
   /** Moves an open breaker to half-open without taking a permit ({@code state()} asked). */
@@ -138,7 +100,7 @@ final class Resilience4jDelegate {
     delegate.transitionToHalfOpenState();
   }
 
-  /** Closes the breaker and clears its metrics ({@code reset()}). */
+  /** Closes the breaker and clears its metrics and permits ({@code reset()}). */
   void reset() {
     delegate.reset();
   }
