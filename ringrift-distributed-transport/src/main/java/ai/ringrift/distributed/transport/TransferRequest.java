@@ -258,8 +258,8 @@ public final class TransferRequest {
 
     /**
      * Vouches that the SQLite database files of this request are snapshots that no process writes;
-     * see {@link TransferRequest#sqliteSnapshot()}. Games move as games: a live selfplay database is
-     * never copied as a file.
+     * see {@link TransferRequest#sqliteSnapshot()}. Games move as games: a live selfplay database
+     * is never copied as a file.
      *
      * @param snapshot whether database files may be copied
      * @return this builder

@@ -321,27 +321,26 @@ public final class MinaSshExecutor implements SshExecutor {
 
   @Override
   public CompletableFuture<HostMemory> detectHostMemory(RemoteHost host) {
-    return run(host, MemoryParser.REMOTE_COMMAND)
-        .thenApplyAsync(
-            r -> {
-              try {
-                return MemoryParser.parse(host.name(), r.stdout());
-              } catch (IllegalArgumentException e) {
-                throw new TransportException(
-                    e.getMessage()
-                        + " (exit "
-                        + r.exitCode()
-                        + ", stderr: "
-                        + abbreviate(r.stderr())
-                        + ")",
-                    host.name(),
-                    "ssh",
-                    TransportException.Fault.REQUEST,
-                    e);
-              }
-            },
-            executor)
-        .exceptionallyCompose(MinaSshExecutor::unwrapped);
+    return Futures.map(
+        run(host, MemoryParser.REMOTE_COMMAND),
+        r -> {
+          try {
+            return MemoryParser.parse(host.name(), r.stdout());
+          } catch (IllegalArgumentException e) {
+            throw new TransportException(
+                e.getMessage()
+                    + " (exit "
+                    + r.exitCode()
+                    + ", stderr: "
+                    + abbreviate(r.stderr())
+                    + ")",
+                host.name(),
+                "ssh",
+                TransportException.Fault.REQUEST,
+                e);
+          }
+        },
+        executor);
   }
 
   private static <T> CompletableFuture<T> unwrapped(Throwable e) {

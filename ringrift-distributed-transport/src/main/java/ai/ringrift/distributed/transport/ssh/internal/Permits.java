@@ -9,18 +9,18 @@ import java.util.concurrent.Executor;
  * without holding a thread. A task's permit is returned when its future completes (however it
  * completes, cancellation included).
  */
-final class Permits {
+public final class Permits {
   private final Executor executor;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private int available;
 
-  Permits(int n, Executor executor) {
+  public Permits(int n, Executor executor) {
     this.available = n;
     this.executor = executor;
   }
 
   /** Runs {@code body} on the executor once a permit is free; the permit follows {@code task}. */
-  void submit(CompletableFuture<?> task, Runnable body) {
+  public void submit(CompletableFuture<?> task, Runnable body) {
     Runnable start =
         () -> {
           if (task.isDone()) {
