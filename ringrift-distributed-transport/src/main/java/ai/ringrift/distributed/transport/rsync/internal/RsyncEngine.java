@@ -182,6 +182,14 @@ public final class RsyncEngine {
       readLines(group.process().getInputStream(), parser);
       int exit = group.process().waitFor();
       awaitQuietly(stderrDone);
+      if (exit != 0 && !f.isDone() && closed.get()) {
+        throw new RsyncException(
+            Kind.CANCELLED,
+            exit,
+            "rsync with " + host.name() + " stopped: the transport was closed",
+            host.name(),
+            null);
+      }
       if (exit != 0 && !f.isDone()) {
         Kind kind = Kind.ofExitCode(exit);
         throw new RsyncException(
