@@ -325,6 +325,29 @@ class RsyncTransportIT {
     assertThat(destDir.resolve("cancel.npz")).doesNotExist();
   }
 
+  @Test
+  @DisplayName("closing the transport kills running transfers, which fail as CANCELLED")
+  void shouldKillTransfersOnClose() throws Exception {
+    Path big = write(local.resolve("close.npz"), 8 << 20, 17);
+    Path destDir = remote.resolve("close");
+    RsyncTransport own = RsyncTransport.builder().knownHosts(sshd.knownHosts()).build();
+    CompletableFuture<TransferResult> f =
+        own.push(
+            host,
+            TransferRequest.builder(big, destDir.resolve("close.npz").toString())
+                .bandwidthLimit(512 << 10)
+                .build());
+    await().atMost(Duration.ofSeconds(30)).until(() -> tempBytes(destDir) > 0);
+    long pid = own.runningProcesses().get(0);
+    own.close();
+    own.close();
+    Throwable t = failure(f);
+    assertThat(((RsyncException) t).kind()).isEqualTo(RsyncException.Kind.CANCELLED);
+    assertThat(ProcessHandle.of(pid).map(RsyncTransportIT::running).orElse(false)).isFalse();
+    assertThat(failure(own.pushFile(big, destDir.resolve("again.npz").toString(), host)))
+        .isInstanceOf(RsyncException.class);
+  }
+
   /**
    * Whether a process still runs. A killed process whose parent died stays a zombie where PID 1
    * does not reap orphans (as in some containers): dead, but visible to {@link

@@ -6,6 +6,7 @@ import ai.ringrift.distributed.transport.TransferRequest;
 import ai.ringrift.distributed.transport.rsync.RsyncException;
 import ai.ringrift.distributed.transport.rsync.RsyncException.Kind;
 import ai.ringrift.distributed.transport.rsync.RsyncResult;
+import ai.ringrift.distributed.transport.ssh.internal.Futures;
 import ai.ringrift.distributed.transport.ssh.internal.Permits;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -152,7 +153,8 @@ public final class RsyncEngine {
     ScheduledFuture<?> timer =
         scheduler.schedule(
             () ->
-                executor.execute(
+                Futures.execute(
+                    executor,
                     () -> {
                       if (f.completeExceptionally(
                           new RsyncException(
@@ -175,7 +177,7 @@ public final class RsyncEngine {
     f.whenComplete(
         (r, e) -> {
           if (e != null && group.process().isAlive()) {
-            executor.execute(() -> group.stop(STOP_GRACE_MILLIS));
+            Futures.execute(executor, () -> group.stop(STOP_GRACE_MILLIS));
           }
         });
     try {

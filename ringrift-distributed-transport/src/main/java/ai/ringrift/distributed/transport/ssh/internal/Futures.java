@@ -3,6 +3,7 @@ package ai.ringrift.distributed.transport.ssh.internal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /** Future helpers shared by the SSH and rsync implementations. */
@@ -23,19 +24,27 @@ public final class Futures {
   public static <T, R> CompletableFuture<R> map(
       CompletableFuture<T> source, Function<? super T, ? extends R> fn, Executor executor) {
     CompletableFuture<R> out = new CompletableFuture<>();
-    source.whenCompleteAsync(
+    source.whenComplete(
         (r, e) -> {
-          if (e != null) {
-            out.completeExceptionally(unwrap(e));
-            return;
-          }
+          Runnable step =
+              () -> {
+                if (e != null) {
+                  out.completeExceptionally(unwrap(e));
+                  return;
+                }
+                try {
+                  out.complete(fn.apply(r));
+                } catch (RuntimeException x) {
+                  out.completeExceptionally(x);
+                }
+              };
           try {
-            out.complete(fn.apply(r));
-          } catch (RuntimeException x) {
-            out.completeExceptionally(x);
+            executor.execute(step);
+          } catch (RejectedExecutionException closed) {
+            // The owner is shutting down: finish here rather than leave the future pending.
+            step.run();
           }
-        },
-        executor);
+        });
     out.whenComplete(
         (r, e) -> {
           if (out.isCancelled()) {
@@ -43,6 +52,21 @@ public final class Futures {
           }
         });
     return out;
+  }
+
+  /**
+   * Runs {@code task} on {@code executor}, or on the calling thread if the executor has been shut
+   * down (so that completions during a close are not lost).
+   *
+   * @param executor the executor
+   * @param task the task
+   */
+  public static void execute(Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException closed) {
+      task.run();
+    }
   }
 
   /**

@@ -151,7 +151,8 @@ public final class MinaSshExecutor implements SshExecutor {
     ScheduledFuture<?> timer =
         scheduler.schedule(
             () ->
-                executor.execute(
+                Futures.execute(
+                    executor,
                     () -> {
                       if (result.completeExceptionally(
                           new SshException(
@@ -195,7 +196,9 @@ public final class MinaSshExecutor implements SshExecutor {
       ch.setErr(err);
       channel.set(ch);
       ch.addCloseFutureListener(
-          f -> executor.execute(() -> finish(host, command, ch, lease, out, err, start, result)));
+          f ->
+              Futures.execute(
+                  executor, () -> finish(host, command, ch, lease, out, err, start, result)));
       if (result.isDone()) {
         closeChannel(ch);
         return;

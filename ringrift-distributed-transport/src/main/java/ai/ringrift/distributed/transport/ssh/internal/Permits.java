@@ -53,7 +53,7 @@ public final class Permits {
         return;
       }
     }
-    executor.execute(next);
+    Futures.execute(executor, next);
   }
 
   private void executeOrFail(CompletableFuture<?> task, Runnable start) {
