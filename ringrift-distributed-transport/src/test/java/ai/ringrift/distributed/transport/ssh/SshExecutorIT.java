@@ -73,6 +73,18 @@ class SshExecutorIT {
     throw new AssertionError("expected a failure, got " + f.join());
   }
 
+  /**
+   * Kills a remote command by the PID it wrote: OpenSSH leaves a command running when its channel
+   * closes, and the test must not leave it behind.
+   */
+  static void killRemote(Path pidFile) throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Files.exists(pidFile) && Files.size(pidFile) > 0);
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
   @Nested
   @DisplayName("commands")
   class Commands {
@@ -129,8 +141,11 @@ class SshExecutorIT {
 
     @Test
     @DisplayName("a command past its timeout fails with TIMEOUT and the connection stays usable")
-    void shouldTimeOut() throws Exception {
-      Throwable t = failure(ssh.run(host, "sleep 30", Duration.ofMillis(800)));
+    void shouldTimeOut(@TempDir Path dir) throws Exception {
+      Path pid = dir.resolve("pid");
+      Throwable t =
+          failure(ssh.run(host, "echo $$ > " + pid + "; exec sleep 30", Duration.ofMillis(800)));
+      killRemote(pid);
       assertThat(t).isInstanceOf(SshException.class);
       assertThat(((SshException) t).reason()).isEqualTo(SshException.Reason.TIMEOUT);
       assertThat(((SshException) t).fault()).isEqualTo(TransportException.Fault.HOST);
@@ -156,10 +171,11 @@ class SshExecutorIT {
   void shouldCloseTheChannelOnCancel(@TempDir Path dir) throws Exception {
     try (SshExecutor one =
         SshExecutor.builder().knownHosts(sshd.knownHosts()).maxChannelsPerConnection(1).build()) {
-      Path marker = dir.resolve("started");
-      CompletableFuture<CommandResult> f = one.run(host, "touch " + marker + "; sleep 60");
-      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(marker));
+      Path pid = dir.resolve("pid");
+      CompletableFuture<CommandResult> f = one.run(host, "echo $$ > " + pid + "; exec sleep 60");
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(pid) && Files.size(pid) > 0);
       assertThat(f.cancel(true)).isTrue();
+      killRemote(pid);
       assertThat(failure(f)).isInstanceOf(CancellationException.class);
       // One channel per connection: the next command reuses the connection only if the cancelled
       // command's channel was closed and its slot returned.
