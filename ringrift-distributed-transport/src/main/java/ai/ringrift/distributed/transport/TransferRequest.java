@@ -25,6 +25,7 @@ public final class TransferRequest {
   private final Duration timeout;
   private final @Nullable String expectedSha256;
   private final TransferListener listener;
+  private final boolean sqliteSnapshot;
 
   private TransferRequest(Builder b) {
     this.localPath = b.localPath;
@@ -36,6 +37,7 @@ public final class TransferRequest {
     this.timeout = b.timeout;
     this.expectedSha256 = b.expectedSha256;
     this.listener = b.listener;
+    this.sqliteSnapshot = b.sqliteSnapshot;
   }
 
   /**
@@ -115,6 +117,18 @@ public final class TransferRequest {
     return listener;
   }
 
+  /**
+   * Whether the caller vouches that the SQLite database files this request copies are snapshots
+   * (made with the SQLite backup API or {@code VACUUM INTO}) that no process writes. Without it a
+   * transport refuses to copy database files; with it, it still refuses a database that has a
+   * {@code -wal} or {@code -journal} beside it, and those side files themselves.
+   *
+   * @return whether database files may be copied (default false)
+   */
+  public boolean sqliteSnapshot() {
+    return sqliteSnapshot;
+  }
+
   @Override
   public String toString() {
     return "TransferRequest{local="
@@ -140,6 +154,7 @@ public final class TransferRequest {
     private Duration timeout = DEFAULT_TIMEOUT;
     private @Nullable String expectedSha256;
     private TransferListener listener = TransferListener.NONE;
+    private boolean sqliteSnapshot;
 
     private Builder(Path localPath, String remotePath) {
       this.localPath = Objects.requireNonNull(localPath, "localPath");
@@ -238,6 +253,19 @@ public final class TransferRequest {
      */
     public Builder listener(TransferListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Vouches that the SQLite database files of this request are snapshots that no process writes;
+     * see {@link TransferRequest#sqliteSnapshot()}. Games move as games: a live selfplay database
+     * is never copied as a file.
+     *
+     * @param snapshot whether database files may be copied
+     * @return this builder
+     */
+    public Builder sqliteSnapshot(boolean snapshot) {
+      this.sqliteSnapshot = snapshot;
       return this;
     }
 
