@@ -409,6 +409,30 @@ public final class GameDbGenerator implements AutoCloseable {
     }
   }
 
+  /**
+   * Compacts the rowids of {@code games} to 1..n, as VACUUM may do to a table without an INTEGER
+   * PRIMARY KEY (SQLite documents it; recent versions usually keep them, so tests force it).
+   */
+  public void renumberRowids() {
+    try {
+      c.commit();
+      c.setAutoCommit(true);
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA foreign_keys=OFF");
+        st.execute("BEGIN");
+        st.execute("CREATE TEMP TABLE games_copy AS SELECT * FROM games ORDER BY rowid");
+        st.execute("DELETE FROM games");
+        st.execute("INSERT INTO games SELECT * FROM games_copy");
+        st.execute("DROP TABLE games_copy");
+        st.execute("COMMIT");
+        st.execute("PRAGMA foreign_keys=ON");
+      }
+      c.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The connection, for tests that need to look or tamper. @return the connection */
   public Connection connection() {
     return c;
