@@ -180,4 +180,27 @@ class GameImportTest {
       assertThat(e.getCause()).isInstanceOf(StorageException.class).hasMessageContaining("schema version 16");
     }
   }
+
+  @Test
+  @DisplayName("on a network file system the library's own SQLite files use a rollback journal")
+  void shouldUseRollbackJournalOnNfs() throws Exception {
+    Path src = tmp.resolve("a");
+    Files.createDirectories(src);
+    try (GameDbGenerator g = GameDbGenerator.create(src.resolve("hex8_2p.db"))) {
+      g.bulk(1, "hex8", 2);
+    }
+    List<GameRecord> games = readAll(src);
+    Path dst = tmp.resolve("nfs/games");
+    String mounts = "/dev/sda1 / ext4 rw 0 0\nsrv:/export " + tmp.resolve("nfs") + " nfs4 rw 0 0\n";
+    try (GameStore store = GameStore.builder(dst).mountTable(mounts).build()) {
+      assertThat(store.importGames(games).get(30, TimeUnit.SECONDS).imported()).isEqualTo(1);
+    }
+    for (Path db :
+        List.of(dst.resolve("ringrift-synced/synced_hex8_2p.db"), dst.resolve(".ringrift/game-index.sqlite"))) {
+      try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+          var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+        assertThat(rs.getString(1)).as(db.toString()).isEqualTo("delete");
+      }
+    }
+  }
 }
