@@ -30,9 +30,11 @@ class AtomicFilesTest {
     AtomicFiles.Installed r = AtomicFiles.install(bytes("new model"), target);
     assertThat(Files.readString(target)).isEqualTo("new model");
     assertThat(r.size()).isEqualTo(9);
-    assertThat(r.sha256()).isEqualTo(AtomicFiles.sha256("new model".getBytes(StandardCharsets.UTF_8)));
+    assertThat(r.sha256())
+        .isEqualTo(AtomicFiles.sha256("new model".getBytes(StandardCharsets.UTF_8)));
     assertThat(r.sha256()).isEqualTo(AtomicFiles.sha256(target));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+        .isEqualTo("rw-r--r--");
     try (Stream<Path> files = Files.list(target.getParent())) {
       assertThat(files).containsExactly(target);
     }
@@ -44,12 +46,15 @@ class AtomicFilesTest {
     Path target = tmp.resolve("f.npz");
     AtomicFiles.install(bytes("old"), target);
     String good = AtomicFiles.sha256("new".getBytes(StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> AtomicFiles.install(bytes("new"), target, new AtomicFiles.Expected(4, null)))
+    assertThatThrownBy(
+            () -> AtomicFiles.install(bytes("new"), target, new AtomicFiles.Expected(4, null)))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining(target.toString())
         .hasMessageContaining("expected 4 bytes, got 3");
     assertThatThrownBy(
-            () -> AtomicFiles.install(bytes("neW"), target, new AtomicFiles.Expected(3, good.toUpperCase())))
+            () ->
+                AtomicFiles.install(
+                    bytes("neW"), target, new AtomicFiles.Expected(3, good.toUpperCase())))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("SHA-256 mismatch");
     assertThat(Files.readString(target)).isEqualTo("old");
@@ -78,7 +83,8 @@ class AtomicFilesTest {
     Path target = tmp.resolve("y.bin");
     Path stale = AtomicFiles.tempFileFor(target);
     Path fresh = AtomicFiles.tempFileFor(target);
-    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(AtomicFiles.STALE_TEMP_AGE.multipliedBy(2))));
+    Files.setLastModifiedTime(
+        stale, FileTime.from(Instant.now().minus(AtomicFiles.STALE_TEMP_AGE.multipliedBy(2))));
     AtomicFiles.install(bytes("z"), target);
     assertThat(stale).doesNotExist();
     assertThat(fresh).exists();
@@ -96,7 +102,11 @@ class AtomicFilesTest {
         .hasMessageContaining("usable");
     AtomicFiles.ensureFreeSpace(tmp, 1);
     assertThatThrownBy(
-            () -> AtomicFiles.install(bytes("x"), tmp.resolve("huge"), new AtomicFiles.Expected(Long.MAX_VALUE, null)))
+            () ->
+                AtomicFiles.install(
+                    bytes("x"),
+                    tmp.resolve("huge"),
+                    new AtomicFiles.Expected(Long.MAX_VALUE, null)))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("not enough free space");
     assertThat(tmp.resolve("huge")).doesNotExist();

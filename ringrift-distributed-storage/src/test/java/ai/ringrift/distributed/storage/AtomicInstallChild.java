@@ -72,7 +72,8 @@ public final class AtomicInstallChild {
       if (pos >= size) {
         return -1;
       }
-      int n = (int) Math.min(len, Math.min(size - pos, Math.max(1, mark - pos > 0 ? mark - pos : len)));
+      int n =
+          (int) Math.min(len, Math.min(size - pos, Math.max(1, mark - pos > 0 ? mark - pos : len)));
       for (int i = 0; i < n; i++) {
         b[off + i] = at(pos + i, seed);
       }

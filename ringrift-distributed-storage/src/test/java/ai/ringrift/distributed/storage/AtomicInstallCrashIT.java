@@ -18,7 +18,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("a writer killed with kill -9 mid-install leaves the old file or the new one, never a mix")
+@DisplayName(
+    "a writer killed with kill -9 mid-install leaves the old file or the new one, never a mix")
 class AtomicInstallCrashIT {
   private static final long SIZE = 24L << 20;
 
@@ -44,7 +45,8 @@ class AtomicInstallCrashIT {
   /** Waits for the child's MARK (or DONE) line; returns the lines read. */
   private static List<String> awaitMark(Process p) throws Exception {
     List<String> lines = new ArrayList<>();
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     for (String line; (line = r.readLine()) != null; ) {
       lines.add(line);
       if (line.startsWith("MARK") || line.equals("DONE")) {
@@ -132,7 +134,9 @@ class AtomicInstallCrashIT {
     // The next install in the directory recognises the leftovers; stale ones are removed.
     for (Path t : temps(target.getParent())) {
       Files.setLastModifiedTime(
-          t, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1))));
+          t,
+          java.nio.file.attribute.FileTime.from(
+              java.time.Instant.now().minus(Duration.ofHours(1))));
     }
     AtomicFiles.install(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), target);
     assertThat(temps(target.getParent())).isEmpty();

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("SQLite access retries a locked database with backoff and picks the journal by file system")
+@DisplayName(
+    "SQLite access retries a locked database with backoff and picks the journal by file system")
 class SqliteRetryTest {
   private final List<Duration> waits = new ArrayList<>();
   private final Sqlite.Retry retry =
@@ -31,7 +32,8 @@ class SqliteRetryTest {
             retry,
             () -> {
               if (calls.incrementAndGet() < 4) {
-                throw new SQLException("[SQLITE_BUSY] The database file is locked (database is locked)");
+                throw new SQLException(
+                    "[SQLITE_BUSY] The database file is locked (database is locked)");
               }
               return "ok";
             });
@@ -49,7 +51,10 @@ class SqliteRetryTest {
     assertThatThrownBy(
             () ->
                 Sqlite.retrying(
-                    Path.of("/x.db"), "scan", retry, () -> {
+                    Path.of("/x.db"),
+                    "scan",
+                    retry,
+                    () -> {
                       throw new SQLException("database is locked");
                     }))
         .isInstanceOf(StorageException.class)
@@ -59,7 +64,10 @@ class SqliteRetryTest {
     assertThatThrownBy(
             () ->
                 Sqlite.retrying(
-                    Path.of("/x.db"), "scan", retry, () -> {
+                    Path.of("/x.db"),
+                    "scan",
+                    retry,
+                    () -> {
                       throw new SQLException("no such table: games");
                     }))
         .isInstanceOf(StorageException.class)

@@ -50,7 +50,12 @@ class StorageProvidersTest {
               assertThat(
                       StorageProviders.detectType(
                           base(tmp.resolve("none"))
-                              .environment(Map.of(StorageProviders.ENV_PROVIDER, value, "VAST_CONTAINERLABEL", "c1"))
+                              .environment(
+                                  Map.of(
+                                      StorageProviders.ENV_PROVIDER,
+                                      value,
+                                      "VAST_CONTAINERLABEL",
+                                      "c1"))
                               .build()))
                   .as(value)
                   .isEqualTo(type));
@@ -75,7 +80,8 @@ class StorageProvidersTest {
     @DisplayName("is detected when the mount table puts the root on a network file system")
     void shouldDetectNfsFromMountTable() throws Exception {
       Path root = Files.createDirectories(tmp.resolve("lambda/nfs/RingRift"));
-      String mounts = LOCAL_MOUNTS + "10.0.0.5:/export " + tmp.resolve("lambda/nfs") + " nfs4 rw 0 0\n";
+      String mounts =
+          LOCAL_MOUNTS + "10.0.0.5:/export " + tmp.resolve("lambda/nfs") + " nfs4 rw 0 0\n";
       StorageProvider p = StorageProviders.detect(base(root).mountTable(mounts).build());
       assertThat(p.type()).isEqualTo(StorageProviderType.NFS);
       assertThat(p.paths().games()).isEqualTo(root.resolve("data/games"));
@@ -88,7 +94,8 @@ class StorageProvidersTest {
     @DisplayName("is not detected when the directory exists on a local disk")
     void shouldNotTrustDirectoryAlone() throws Exception {
       Path root = Files.createDirectories(tmp.resolve("lambda/nfs/RingRift"));
-      assertThat(StorageProviders.detectType(base(root).build())).isEqualTo(StorageProviderType.LOCAL);
+      assertThat(StorageProviders.detectType(base(root).build()))
+          .isEqualTo(StorageProviderType.LOCAL);
     }
 
     @Test
@@ -97,7 +104,11 @@ class StorageProvidersTest {
       Path root = Files.createDirectories(tmp.resolve("my nfs/RingRift"));
       Path table = tmp.resolve("mounts");
       Files.writeString(
-          table, LOCAL_MOUNTS + "srv:/x " + tmp.resolve("my nfs").toString().replace(" ", "\\040") + " nfs rw 0 0\n");
+          table,
+          LOCAL_MOUNTS
+              + "srv:/x "
+              + tmp.resolve("my nfs").toString().replace(" ", "\\040")
+              + " nfs rw 0 0\n");
       assertThat(StorageProviders.detectType(base(root).mountTableFile(table).build()))
           .isEqualTo(StorageProviderType.NFS);
     }
@@ -111,7 +122,9 @@ class StorageProvidersTest {
     void shouldDetectVast() {
       StorageProvider p =
           StorageProviders.detect(
-              base(tmp.resolve("none")).environment(Map.of("VAST_CONTAINERLABEL", "C.123")).build());
+              base(tmp.resolve("none"))
+                  .environment(Map.of("VAST_CONTAINERLABEL", "C.123"))
+                  .build());
       assertThat(p.type()).isEqualTo(StorageProviderType.EPHEMERAL);
       assertThat(p.paths().root()).isEqualTo(tmp.resolve("workspace"));
       assertThat(p.capabilities().persistent()).isFalse();
@@ -149,7 +162,10 @@ class StorageProvidersTest {
     StorageProvider mine = new FixedProvider();
     StorageProvider p =
         StorageProviders.detect(
-            base(tmp).environment(Map.of(StorageProviders.ENV_PROVIDER, "nfs")).provider(mine).build());
+            base(tmp)
+                .environment(Map.of(StorageProviders.ENV_PROVIDER, "nfs"))
+                .provider(mine)
+                .build());
     assertThat(p).isSameAs(mine);
   }
 
@@ -157,12 +173,17 @@ class StorageProvidersTest {
   @DisplayName("a provider registered with ServiceLoader replaces the built-in one of its type")
   void shouldUseServiceLoaderProvider() throws Exception {
     Path services = Files.createDirectories(tmp.resolve("cp/META-INF/services"));
-    Files.writeString(services.resolve(StorageProvider.class.getName()), FixedProvider.class.getName() + "\n");
+    Files.writeString(
+        services.resolve(StorageProvider.class.getName()), FixedProvider.class.getName() + "\n");
     try (URLClassLoader loader =
-        new URLClassLoader(new URL[] {tmp.resolve("cp").toUri().toURL()}, getClass().getClassLoader())) {
+        new URLClassLoader(
+            new URL[] {tmp.resolve("cp").toUri().toURL()}, getClass().getClassLoader())) {
       StorageProvider ephemeral =
           StorageProviders.detect(
-              base(tmp).environment(Map.of("VAST_CONTAINERLABEL", "x")).classLoader(loader).build());
+              base(tmp)
+                  .environment(Map.of("VAST_CONTAINERLABEL", "x"))
+                  .classLoader(loader)
+                  .build());
       assertThat(ephemeral).isInstanceOf(FixedProvider.class);
       StorageProvider local = StorageProviders.detect(base(tmp).classLoader(loader).build());
       assertThat(local).isNotInstanceOf(FixedProvider.class);

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-node game index: a library-owned SQLite file that gives every finished game seen in any
- * game database under the games directory a local sequence number, assigned once, in the order
- * this node first saw the game. The sequence is the cursor.
+ * game database under the games directory a local sequence number, assigned once, in the order this
+ * node first saw the game. The sequence is the cursor.
  *
  * <p>How new games are found in time proportional to the new games: for each source database the
  * index keeps the largest rowid it scanned ({@code scan}) and the rowid of the newest finished game
@@ -170,7 +170,8 @@ public final class GameIndex implements AutoCloseable {
           s = s == null ? insertSource(source, fileKey) : s;
         } else if (s.anchorRowid > 0
             && !Objects.equals(gameAt(src, s.anchorRowid), s.anchorGameId)) {
-          LOG.info("{}: rowids changed under the index (VACUUM or deletion); rescanning ids", source);
+          LOG.info(
+              "{}: rowids changed under the index (VACUUM or deletion); rescanning ids", source);
           result.fullRescan = true;
           start = 0;
         } else if (s.scanRowid > 0 && !Objects.equals(gameAt(src, s.scanRowid), s.scanGameId)) {
@@ -210,7 +211,8 @@ public final class GameIndex implements AutoCloseable {
             src.prepareStatement(
                 "SELECT " + ROW_COLUMNS + " FROM games WHERE rowid > ? ORDER BY rowid");
         MoveCounter moves = new MoveCounter(src);
-        PreparedStatement known = db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
+        PreparedStatement known =
+            db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
         PreparedStatement addPending =
             db.prepareStatement(
                 "INSERT OR IGNORE INTO pending_games (source_id, game_id, first_seen_ms) VALUES (?, ?, ?)")) {
@@ -255,7 +257,8 @@ public final class GameIndex implements AutoCloseable {
     List<String> expired = new ArrayList<>();
     long cutoff = clock.millis() - pendingWindow.toMillis();
     try (PreparedStatement ps =
-        db.prepareStatement("SELECT game_id, first_seen_ms FROM pending_games WHERE source_id = ?")) {
+        db.prepareStatement(
+            "SELECT game_id, first_seen_ms FROM pending_games WHERE source_id = ?")) {
       ps.setLong(1, s.id);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -266,7 +269,8 @@ public final class GameIndex implements AutoCloseable {
     long found = 0;
     try (PreparedStatement get =
             src.prepareStatement("SELECT " + ROW_COLUMNS + " FROM games WHERE game_id = ?");
-        PreparedStatement known = db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
+        PreparedStatement known =
+            db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
         PreparedStatement del =
             db.prepareStatement("DELETE FROM pending_games WHERE source_id = ? AND game_id = ?");
         MoveCounter moves = new MoveCounter(src)) {
@@ -274,7 +278,11 @@ public final class GameIndex implements AutoCloseable {
         delete(del, s.id, id);
       }
       if (!expired.isEmpty()) {
-        LOG.info("{}: {} placeholder games unfinished for {}; no longer re-checked", s.path, expired.size(), pendingWindow);
+        LOG.info(
+            "{}: {} placeholder games unfinished for {}; no longer re-checked",
+            s.path,
+            expired.size(),
+            pendingWindow);
       }
       for (String id : ids) {
         known.setString(1, id);
@@ -336,7 +344,8 @@ public final class GameIndex implements AutoCloseable {
       ps.setString(9, fingerprint);
       ps.executeUpdate();
     }
-    try (PreparedStatement del = db.prepareStatement("DELETE FROM pending_games WHERE game_id = ?")) {
+    try (PreparedStatement del =
+        db.prepareStatement("DELETE FROM pending_games WHERE game_id = ?")) {
       del.setString(1, row.gameId);
       del.executeUpdate();
     }
@@ -381,7 +390,8 @@ public final class GameIndex implements AutoCloseable {
    */
   public Optional<String> gameWithFingerprint(String fingerprint) throws SQLException {
     try (PreparedStatement ps =
-        db.prepareStatement("SELECT game_id FROM indexed_games WHERE fingerprint = ? ORDER BY seq LIMIT 1")) {
+        db.prepareStatement(
+            "SELECT game_id FROM indexed_games WHERE fingerprint = ? ORDER BY seq LIMIT 1")) {
       ps.setString(1, fingerprint);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -401,7 +411,8 @@ public final class GameIndex implements AutoCloseable {
   public GamePage after(GameCursor cursor, int limit, GameFilter filter) throws SQLException {
     long from = cursor.epoch().equals(epoch) ? cursor.sequence() : 0;
     if (!cursor.epoch().isEmpty() && !cursor.epoch().equals(epoch)) {
-      LOG.info("cursor {} is from another index (epoch {}); starting from the beginning", cursor, epoch);
+      LOG.info(
+          "cursor {} is from another index (epoch {}); starting from the beginning", cursor, epoch);
     }
     StringBuilder sql =
         new StringBuilder(
@@ -479,13 +490,15 @@ public final class GameIndex implements AutoCloseable {
                 "SELECT board_type, num_players, COUNT(*) FROM indexed_games"
                     + " GROUP BY board_type, num_players ORDER BY board_type, num_players")) {
       while (rs.next()) {
-        config(rs.getString(1), rs.getLong(2)).ifPresent(k -> {
-          try {
-            counts.merge(k, rs.getLong(3), Long::sum);
-          } catch (SQLException e) {
-            throw new StorageException("cannot read counts from " + file, e);
-          }
-        });
+        config(rs.getString(1), rs.getLong(2))
+            .ifPresent(
+                k -> {
+                  try {
+                    counts.merge(k, rs.getLong(3), Long::sum);
+                  } catch (SQLException e) {
+                    throw new StorageException("cannot read counts from " + file, e);
+                  }
+                });
       }
     }
     return Collections.unmodifiableMap(counts);

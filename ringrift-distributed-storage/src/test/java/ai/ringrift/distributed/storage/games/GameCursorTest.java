@@ -125,7 +125,8 @@ class GameCursorTest {
       List<String> added;
       Files.createDirectories(games.resolve("run2"));
       try (GameDbGenerator g2 =
-          GameDbGenerator.create(games.resolve("run2/square8_4p.db"), GameDbGenerator.Layout.V18, 9)) {
+          GameDbGenerator.create(
+              games.resolve("run2/square8_4p.db"), GameDbGenerator.Layout.V18, 9)) {
         added = g2.bulk(8, "square8", 4);
       }
       // The same games copied into a third file must not come back.
@@ -136,13 +137,15 @@ class GameCursorTest {
       saved = GameCursor.parse(d2.cursor().toString());
     }
     List<String> later;
-    try (GameDbGenerator g = GameDbGenerator.create(games.resolve("hex8_2p.db"), GameDbGenerator.Layout.V18, 11)) {
+    try (GameDbGenerator g =
+        GameDbGenerator.create(games.resolve("hex8_2p.db"), GameDbGenerator.Layout.V18, 11)) {
       later = g.bulk(4, "hex8", 2);
     }
     try (GameStore reopened = GameStore.open(games)) {
       assertThat(drain(reopened, saved).ids()).containsExactlyElementsOf(later);
       all.addAll(later);
-      assertThat(drain(reopened, GameCursor.start()).ids()).containsExactlyInAnyOrderElementsOf(all);
+      assertThat(drain(reopened, GameCursor.start()).ids())
+          .containsExactlyInAnyOrderElementsOf(all);
     }
   }
 
@@ -157,9 +160,12 @@ class GameCursorTest {
       String old = g.completed("hex8", 2, 6);
       String future = g.completed("hex8", 2, 6);
       try (Statement st = g.connection().createStatement()) {
-        st.executeUpdate("UPDATE games SET created_at = '1999-01-01T00:00:00' WHERE game_id = '" + old + "'");
         st.executeUpdate(
-            "UPDATE games SET created_at = '2099-01-01T00:00:00+09:00' WHERE game_id = '" + future + "'");
+            "UPDATE games SET created_at = '1999-01-01T00:00:00' WHERE game_id = '" + old + "'");
+        st.executeUpdate(
+            "UPDATE games SET created_at = '2099-01-01T00:00:00+09:00' WHERE game_id = '"
+                + future
+                + "'");
       }
       g.connection().commit();
       assertThat(drain(store, d1.cursor()).ids()).containsExactly(old, future);
@@ -190,7 +196,8 @@ class GameCursorTest {
     try (GameDbGenerator g = GameDbGenerator.create(games.resolve("hex8_2p.db"));
         GameStore store = GameStore.open(games)) {
       List<String> ids = g.bulk(3, "hex8", 2);
-      assertThat(drain(store, GameCursor.of("someotherindex", 2)).ids()).containsExactlyElementsOf(ids);
+      assertThat(drain(store, GameCursor.of("someotherindex", 2)).ids())
+          .containsExactlyElementsOf(ids);
     }
   }
 
@@ -198,17 +205,26 @@ class GameCursorTest {
   @DisplayName("filters by board, players and minimum quality")
   void shouldFilter() throws Exception {
     try (GameDbGenerator a = GameDbGenerator.create(games.resolve("hex8_2p.db"));
-        GameDbGenerator b = GameDbGenerator.create(games.resolve("square8_3p.db"), GameDbGenerator.Layout.V18, 3);
+        GameDbGenerator b =
+            GameDbGenerator.create(games.resolve("square8_3p.db"), GameDbGenerator.Layout.V18, 3);
         GameStore store = GameStore.open(games)) {
       a.bulk(10, "hex8", 2);
       b.bulk(10, "square8", 3);
       GamePage hex =
-          store.idsAfter(GameCursor.start(), 100, GameFilter.builder().board("hex8").build()).get(30, TimeUnit.SECONDS);
-      assertThat(hex.games()).hasSize(10).allMatch(s -> s.config().equals(ConfigKey.parse("hex8_2p")));
-      GamePage three =
-          store.idsAfter(GameCursor.start(), 100, GameFilter.builder().players(3).minQuality(0.05).build())
+          store
+              .idsAfter(GameCursor.start(), 100, GameFilter.builder().board("hex8").build())
               .get(30, TimeUnit.SECONDS);
-      assertThat(three.games()).hasSize(5).allMatch(s -> s.quality() != null && s.quality() >= 0.05);
+      assertThat(hex.games())
+          .hasSize(10)
+          .allMatch(s -> s.config().equals(ConfigKey.parse("hex8_2p")));
+      GamePage three =
+          store
+              .idsAfter(
+                  GameCursor.start(), 100, GameFilter.builder().players(3).minQuality(0.05).build())
+              .get(30, TimeUnit.SECONDS);
+      assertThat(three.games())
+          .hasSize(5)
+          .allMatch(s -> s.quality() != null && s.quality() >= 0.05);
     }
   }
 
@@ -227,12 +243,15 @@ class GameCursorTest {
       IndexStats s = store.refresh().get(30, TimeUnit.SECONDS);
       assertThat(s.newGames()).isZero();
       assertThat(s.refused()).containsKey(old.toAbsolutePath());
-      assertThat(s.refused().get(old.toAbsolutePath())).contains(old.toString()).contains("schema version 17");
+      assertThat(s.refused().get(old.toAbsolutePath()))
+          .contains(old.toString())
+          .contains("schema version 17");
     }
   }
 
   private static long rowidOf(GameDbGenerator g, String id) throws Exception {
-    try (PreparedStatement ps = g.connection().prepareStatement("SELECT rowid FROM games WHERE game_id = ?")) {
+    try (PreparedStatement ps =
+        g.connection().prepareStatement("SELECT rowid FROM games WHERE game_id = ?")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).isTrue();

@@ -16,21 +16,25 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("importing games deduplicates by id and reports same-content games without dropping them")
+@DisplayName(
+    "importing games deduplicates by id and reports same-content games without dropping them")
 class GameImportTest {
   @TempDir Path tmp;
 
   private List<GameRecord> readAll(Path dir) throws Exception {
     List<GameRecord> out = new ArrayList<>();
     try (GameStore s = GameStore.open(dir)) {
-      GamePage p = s.idsAfter(GameCursor.start(), 10_000, GameFilter.all()).get(30, TimeUnit.SECONDS);
-      s.readGames(p.games().stream().map(GameSummary::gameId).toList(), out::add).get(30, TimeUnit.SECONDS);
+      GamePage p =
+          s.idsAfter(GameCursor.start(), 10_000, GameFilter.all()).get(30, TimeUnit.SECONDS);
+      s.readGames(p.games().stream().map(GameSummary::gameId).toList(), out::add)
+          .get(30, TimeUnit.SECONDS);
     }
     return out;
   }
 
   @Test
-  @DisplayName("ids already on the node are skipped, copies under new ids are imported and reported")
+  @DisplayName(
+      "ids already on the node are skipped, copies under new ids are imported and reported")
   void shouldDeduplicateAndReport() throws Exception {
     Path src = tmp.resolve("a");
     Files.createDirectories(src);
@@ -58,15 +62,22 @@ class GameImportTest {
 
     Path dst = tmp.resolve("b");
     try (GameStore store = GameStore.builder(dst).batchSize(1).build()) {
-      ImportReport first = store.importGames(List.of(games.get(0), games.get(1), games.get(0))).get(30, TimeUnit.SECONDS);
+      ImportReport first =
+          store
+              .importGames(List.of(games.get(0), games.get(1), games.get(0)))
+              .get(30, TimeUnit.SECONDS);
       assertThat(first.imported()).isEqualTo(2);
       assertThat(first.duplicates()).isEqualTo(1);
-      ImportReport second = store.importGames(List.of(games.get(1), copy)).get(30, TimeUnit.SECONDS);
+      ImportReport second =
+          store.importGames(List.of(games.get(1), copy)).get(30, TimeUnit.SECONDS);
       assertThat(second.imported()).isEqualTo(1);
       assertThat(second.duplicates()).isEqualTo(1);
       assertThat(second.sameContent())
-          .containsExactly(new ImportReport.SameContent(copy.gameId(), games.get(0).gameId(), copy.fingerprint()));
-      assertThat(store.countsByConfig().get(30, TimeUnit.SECONDS)).containsEntry(ConfigKey.parse("hex8_2p"), 3L);
+          .containsExactly(
+              new ImportReport.SameContent(
+                  copy.gameId(), games.get(0).gameId(), copy.fingerprint()));
+      assertThat(store.countsByConfig().get(30, TimeUnit.SECONDS))
+          .containsEntry(ConfigKey.parse("hex8_2p"), 3L);
     }
   }
 
@@ -104,7 +115,8 @@ class GameImportTest {
     placeholder.put("game_status", "in_progress");
     GameRecord unfinished = GameRecord.of(placeholder, Map.of());
     try (GameStore store = GameStore.open(tmp.resolve("b"))) {
-      ImportReport r = store.importGames(List.of(unfinished, unknown, good)).get(30, TimeUnit.SECONDS);
+      ImportReport r =
+          store.importGames(List.of(unfinished, unknown, good)).get(30, TimeUnit.SECONDS);
       assertThat(r.imported()).isEqualTo(1);
       assertThat(r.unfinished()).isEqualTo(2); // no move rows: neither can be finished
       assertThat(r.rejected()).isEmpty();
@@ -121,8 +133,13 @@ class GameImportTest {
     }
     moves.put("game_moves", rows);
     try (GameStore store = GameStore.open(tmp.resolve("b"))) {
-      ImportReport r = store.importGames(List.of(GameRecord.of(extraWithMoves, moves))).get(30, TimeUnit.SECONDS);
-      assertThat(r.rejected()).singleElement().satisfies(x -> assertThat(x.reason()).contains("column_from_the_future"));
+      ImportReport r =
+          store
+              .importGames(List.of(GameRecord.of(extraWithMoves, moves)))
+              .get(30, TimeUnit.SECONDS);
+      assertThat(r.rejected())
+          .singleElement()
+          .satisfies(x -> assertThat(x.reason()).contains("column_from_the_future"));
     }
   }
 
@@ -140,7 +157,8 @@ class GameImportTest {
       one.importGames(games.subList(0, 1)).get(30, TimeUnit.SECONDS);
       ExecutionException e =
           org.junit.jupiter.api.Assertions.assertThrows(
-              ExecutionException.class, () -> two.importGames(games.subList(1, 2)).get(30, TimeUnit.SECONDS));
+              ExecutionException.class,
+              () -> two.importGames(games.subList(1, 2)).get(30, TimeUnit.SECONDS));
       assertThat(e.getCause()).isInstanceOf(StorageException.class).hasMessageContaining("lock");
     }
   }
@@ -177,7 +195,9 @@ class GameImportTest {
       ExecutionException e =
           org.junit.jupiter.api.Assertions.assertThrows(
               ExecutionException.class, () -> store.importGames(games).get(30, TimeUnit.SECONDS));
-      assertThat(e.getCause()).isInstanceOf(StorageException.class).hasMessageContaining("schema version 16");
+      assertThat(e.getCause())
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("schema version 16");
     }
   }
 
@@ -196,7 +216,9 @@ class GameImportTest {
       assertThat(store.importGames(games).get(30, TimeUnit.SECONDS).imported()).isEqualTo(1);
     }
     for (Path db :
-        List.of(dst.resolve("ringrift-synced/synced_hex8_2p.db"), dst.resolve(".ringrift/game-index.sqlite"))) {
+        List.of(
+            dst.resolve("ringrift-synced/synced_hex8_2p.db"),
+            dst.resolve(".ringrift/game-index.sqlite"))) {
       try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
           var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
         assertThat(rs.getString(1)).as(db.toString()).isEqualTo("delete");

@@ -43,13 +43,16 @@ class SchemaV18Test {
     Map<String, String> actual = describe(library);
     assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
     assertThat(actual).isEqualTo(expected);
-    assertThat(expected.keySet().stream().filter(k -> k.startsWith("table ")).count()).isEqualTo(10);
-    assertThat(expected).containsKeys("trigger enforce_moves_on_complete", "trigger enforce_moves_on_insert");
+    assertThat(expected.keySet().stream().filter(k -> k.startsWith("table ")).count())
+        .isEqualTo(10);
+    assertThat(expected)
+        .containsKeys("trigger enforce_moves_on_complete", "trigger enforce_moves_on_insert");
     assertThat(actual.get("schema_version")).isEqualTo("18");
   }
 
   @Test
-  @DisplayName("the library DB's triggers are live: a completed game with fewer than 5 moves is refused")
+  @DisplayName(
+      "the library DB's triggers are live: a completed game with fewer than 5 moves is refused")
   void shouldKeepTriggersActive() throws Exception {
     Path gamesDir = tmp.resolve("games");
     try (GameDbGenerator g = GameDbGenerator.create(tmp.resolve("src.db"));
@@ -76,7 +79,9 @@ class SchemaV18Test {
               + " total_moves, total_turns, schema_version) VALUES ('y', 'hex8', 2,"
               + " '2026-01-01T00:00:00', 'in_progress', 0, 0, 18)");
       assertThatThrownBy(
-              () -> st.executeUpdate("UPDATE games SET game_status = 'completed', total_moves = 3 WHERE game_id = 'y'"))
+              () ->
+                  st.executeUpdate(
+                      "UPDATE games SET game_status = 'completed', total_moves = 3 WHERE game_id = 'y'"))
           .isInstanceOf(SQLException.class)
           .hasMessageContaining("fewer than 5 moves");
     }
@@ -92,7 +97,8 @@ class SchemaV18Test {
           st.executeQuery(
               "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")) {
         while (rs.next()) {
-          objects.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+          objects.add(
+              new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
         }
       }
       for (String[] o : objects) {
@@ -100,24 +106,40 @@ class SchemaV18Test {
         if (o[0].equals("table")) {
           try (ResultSet rs = st.executeQuery("PRAGMA table_info(\"" + o[1] + "\")")) {
             while (rs.next()) {
-              sb.append(rs.getInt("cid")).append(' ').append(rs.getString("name")).append(' ')
-                  .append(rs.getString("type")).append(" notnull=").append(rs.getInt("notnull"))
-                  .append(" default=").append(rs.getString("dflt_value")).append(" pk=")
-                  .append(rs.getInt("pk")).append("; ");
+              sb.append(rs.getInt("cid"))
+                  .append(' ')
+                  .append(rs.getString("name"))
+                  .append(' ')
+                  .append(rs.getString("type"))
+                  .append(" notnull=")
+                  .append(rs.getInt("notnull"))
+                  .append(" default=")
+                  .append(rs.getString("dflt_value"))
+                  .append(" pk=")
+                  .append(rs.getInt("pk"))
+                  .append("; ");
             }
           }
           try (ResultSet rs = st.executeQuery("PRAGMA foreign_key_list(\"" + o[1] + "\")")) {
             while (rs.next()) {
-              sb.append("fk ").append(rs.getString("from")).append("->").append(rs.getString("table"))
-                  .append('.').append(rs.getString("to")).append(" on delete ")
-                  .append(rs.getString("on_delete")).append("; ");
+              sb.append("fk ")
+                  .append(rs.getString("from"))
+                  .append("->")
+                  .append(rs.getString("table"))
+                  .append('.')
+                  .append(rs.getString("to"))
+                  .append(" on delete ")
+                  .append(rs.getString("on_delete"))
+                  .append("; ");
             }
           }
         } else if (o[0].equals("index")) {
           try (ResultSet rs = st.executeQuery("PRAGMA index_xinfo(\"" + o[1] + "\")")) {
             while (rs.next()) {
               if (rs.getInt("key") == 1) {
-                sb.append(rs.getString("name")).append(rs.getInt("desc") == 1 ? " desc" : "").append("; ");
+                sb.append(rs.getString("name"))
+                    .append(rs.getInt("desc") == 1 ? " desc" : "")
+                    .append("; ");
               }
             }
           }
