@@ -372,8 +372,10 @@ public final class DefaultGameStore implements GameStore {
 
   private IndexStats refreshNow() {
     IndexStats s = index().refresh(discover());
-    if (s.newGames() > 0 || s.fullRescans() > 0) {
+    if (s.fullRescans() > 0) {
       LOG.debug("game index refresh: {}", s);
+    } else {
+      LOG.trace("game index refresh: {}", s);
     }
     return s;
   }

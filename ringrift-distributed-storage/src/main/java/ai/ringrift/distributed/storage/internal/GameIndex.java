@@ -82,6 +82,7 @@ public final class GameIndex implements AutoCloseable {
   private final Duration pendingWindow;
   private final Sqlite.Retry retry;
   private final String epoch;
+  private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
 
   /**
    * Opens (creating if needed) the index file.
@@ -119,6 +120,16 @@ public final class GameIndex implements AutoCloseable {
     } catch (SQLException | IOException e) {
       throw new StorageException("cannot open the game index " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A prepared statement on the index, cached for the life of the index. */
+  private PreparedStatement ps(String sql) throws SQLException {
+    PreparedStatement p = statements.get(sql);
+    if (p == null) {
+      p = db.prepareStatement(sql);
+      statements.put(sql, p);
+    }
+    return p;
   }
 
   /** The identity of this index, carried by its cursors. @return the epoch */
@@ -328,27 +339,24 @@ public final class GameIndex implements AutoCloseable {
   }
 
   private void add(Source s, Row row, String fingerprint) throws SQLException {
-    try (PreparedStatement ps =
-        db.prepareStatement(
+    PreparedStatement ins =
+        ps(
             "INSERT OR IGNORE INTO indexed_games (game_id, source_id, board_type, num_players,"
                 + " game_status, total_moves, quality_score, created_at, fingerprint)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, row.gameId);
-      ps.setLong(2, s.id);
-      ps.setString(3, row.board);
-      ps.setLong(4, row.players);
-      ps.setString(5, row.status);
-      ps.setLong(6, row.totalMoves == null ? 0 : row.totalMoves);
-      ps.setObject(7, row.quality);
-      ps.setString(8, row.createdAt);
-      ps.setString(9, fingerprint);
-      ps.executeUpdate();
-    }
-    try (PreparedStatement del =
-        db.prepareStatement("DELETE FROM pending_games WHERE game_id = ?")) {
-      del.setString(1, row.gameId);
-      del.executeUpdate();
-    }
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.setString(1, row.gameId);
+    ins.setLong(2, s.id);
+    ins.setString(3, row.board);
+    ins.setLong(4, row.players);
+    ins.setString(5, row.status);
+    ins.setLong(6, row.totalMoves == null ? 0 : row.totalMoves);
+    ins.setObject(7, row.quality);
+    ins.setString(8, row.createdAt);
+    ins.setString(9, fingerprint);
+    ins.executeUpdate();
+    PreparedStatement del = ps("DELETE FROM pending_games WHERE game_id = ?");
+    del.setString(1, row.gameId);
+    del.executeUpdate();
   }
 
   /**
@@ -359,14 +367,13 @@ public final class GameIndex implements AutoCloseable {
    * @throws SQLException on a database error
    */
   public Optional<Path> sourceOf(String gameId) throws SQLException {
-    try (PreparedStatement ps =
-        db.prepareStatement(
+    PreparedStatement ps =
+        ps(
             "SELECT s.path FROM indexed_games g JOIN index_sources s ON s.source_id = g.source_id"
-                + " WHERE g.game_id = ?")) {
-      ps.setString(1, gameId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(Path.of(rs.getString(1))) : Optional.empty();
-      }
+                + " WHERE g.game_id = ?");
+    ps.setString(1, gameId);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(Path.of(rs.getString(1))) : Optional.empty();
     }
   }
 
@@ -668,6 +675,9 @@ public final class GameIndex implements AutoCloseable {
   @Override
   public void close() {
     try {
+      for (PreparedStatement p : statements.values()) {
+        p.close();
+      }
       db.close();
     } catch (SQLException e) {
       LOG.debug("closing {}: {}", file, e.toString());

@@ -119,6 +119,9 @@ public final class Sqlite {
     c.enforceForeignKeys(true);
     c.setJournalMode(
         journal == Journal.WAL ? SQLiteConfig.JournalMode.WAL : SQLiteConfig.JournalMode.DELETE);
+    // Per-game savepoints keep their statement journal in memory, not in a temporary file.
+    c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    c.setCacheSize(-32_000);
     c.setSynchronous(
         journal == Journal.WAL
             ? SQLiteConfig.SynchronousMode.NORMAL
