@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * the game store reads the finished games with all their rows and imports them (dedup by id,
  * content fingerprints, trigger order, one transaction per 500 games). Baseline: the Python way,
  * the {@code sqlite3} CLI attaching the source and running {@code INSERT OR IGNORE ... SELECT *}
- * for every table in one transaction (with the insert trigger dropped, as the Python
- * consolidation does), measured as a process from start to exit.
+ * for every table in one transaction (with the insert trigger dropped, as the Python consolidation
+ * does), measured as a process from start to exit.
  */
 public final class StorageGamesImportBenchmark implements Benchmark {
   private static final List<String> TABLES =
@@ -72,7 +72,8 @@ public final class StorageGamesImportBenchmark implements Benchmark {
     long t0 = System.nanoTime();
     try (GameStore source = GameStore.open(src);
         GameStore target = GameStore.open(context.scratchDir().resolve("ours"))) {
-      GamePage page = source.idsAfter(GameCursor.start(), 100_000, GameFilter.all()).get(10, TimeUnit.MINUTES);
+      GamePage page =
+          source.idsAfter(GameCursor.start(), 100_000, GameFilter.all()).get(10, TimeUnit.MINUTES);
       List<String> ids = page.games().stream().map(GameSummary::gameId).toList();
       List<GameRecord> games = new ArrayList<>(ids.size());
       source.readGames(ids, games::add).get(10, TimeUnit.MINUTES);
@@ -85,7 +86,8 @@ public final class StorageGamesImportBenchmark implements Benchmark {
     ours = total / ((System.nanoTime() - t0) / 1e9);
 
     // Baseline: the sqlite3 CLI.
-    Path base = Files.createDirectories(context.scratchDir().resolve("baseline")).resolve("merged.db");
+    Path base =
+        Files.createDirectories(context.scratchDir().resolve("baseline")).resolve("merged.db");
     StringBuilder schema = new StringBuilder("PRAGMA journal_mode=WAL;\n");
     for (String s : GameDbGenerator.schemaStatements()) {
       schema.append(s).append(";\n");
@@ -100,7 +102,12 @@ public final class StorageGamesImportBenchmark implements Benchmark {
     merge.append("ATTACH '").append(srcDb).append("' AS src;\nBEGIN;\n");
     merge.append("DROP TRIGGER IF EXISTS enforce_moves_on_insert;\n");
     for (String t : TABLES) {
-      merge.append("INSERT OR IGNORE INTO main.").append(t).append(" SELECT * FROM src.").append(t).append(";\n");
+      merge
+          .append("INSERT OR IGNORE INTO main.")
+          .append(t)
+          .append(" SELECT * FROM src.")
+          .append(t)
+          .append(";\n");
     }
     merge.append(insertTrigger).append(";\nCOMMIT;\n");
     long b0 = System.nanoTime();
@@ -120,8 +127,11 @@ public final class StorageGamesImportBenchmark implements Benchmark {
             baseline,
             true,
             null));
-    r.note("ours: seconds reading / total", String.format("%.2f / %.2f", readSeconds, total / ours));
-    r.note("games", small + " small (5 moves) + " + rich + " rich (20-44 moves, snapshots, history, NNUE)");
+    r.note(
+        "ours: seconds reading / total", String.format("%.2f / %.2f", readSeconds, total / ours));
+    r.note(
+        "games",
+        small + " small (5 moves) + " + rich + " rich (20-44 moves, snapshots, history, NNUE)");
     r.note(
         "ours does more",
         "finished-only filter, dedup against the node's index, SHA-256 content fingerprints, trigger order,"

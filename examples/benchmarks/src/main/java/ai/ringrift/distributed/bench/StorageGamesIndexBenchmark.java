@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code games-index}: the time to find the games a selfplay batch added (1,000 new games) in a
  * game database of 20,000 and of 200,000 games. The index scans only rows after its high-water
- * mark, so the two times should be about equal (target: the large one at most 1.5 times the
- * small one). For scale, the same search done by listing every id and diffing against the known
- * set is measured on the large database.
+ * mark, so the two times should be about equal (target: the large one at most 1.5 times the small
+ * one). For scale, the same search done by listing every id and diffing against the known set is
+ * measured on the large database.
  */
 public final class StorageGamesIndexBenchmark implements Benchmark {
   private static final int ROUNDS = 5;
@@ -47,11 +47,13 @@ public final class StorageGamesIndexBenchmark implements Benchmark {
     double tSmall = measure(context.scratchDir().resolve("small"), small, batch);
     Path largeDir = context.scratchDir().resolve("large");
     double tLarge = measure(largeDir, large, batch);
-    double tScan = fullScan(largeDir.resolve("hex8_2p.db"), large + (ROUNDS + WARMUP) * batch, batch);
+    double tScan =
+        fullScan(largeDir.resolve("hex8_2p.db"), large + (ROUNDS + WARMUP) * batch, batch);
     BenchReport r = new BenchReport(name());
     r.add(
         new BenchReport.Row(
-            String.format("find %,d new games: %,dk-game DB vs %,dk", batch, large / 1000, small / 1000),
+            String.format(
+                "find %,d new games: %,dk-game DB vs %,dk", batch, large / 1000, small / 1000),
             "ms",
             tLarge,
             "same, " + small / 1000 + "k-game DB",
@@ -84,10 +86,12 @@ public final class StorageGamesIndexBenchmark implements Benchmark {
       for (int round = 0; round < ROUNDS + WARMUP; round++) {
         g.bulk(batch, "hex8", 2);
         long t0 = System.nanoTime();
-        GamePage page = store.idsAfter(cursor, batch * 2, GameFilter.all()).get(10, TimeUnit.MINUTES);
+        GamePage page =
+            store.idsAfter(cursor, batch * 2, GameFilter.all()).get(10, TimeUnit.MINUTES);
         long t1 = System.nanoTime();
         if (page.games().size() != batch) {
-          throw new IllegalStateException("found " + page.games().size() + " new games, expected " + batch);
+          throw new IllegalStateException(
+              "found " + page.games().size() + " new games, expected " + batch);
         }
         cursor = page.next();
         if (round >= WARMUP) { // the first rounds warm the JIT
