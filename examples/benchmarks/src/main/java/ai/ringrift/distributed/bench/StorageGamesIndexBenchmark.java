@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * measured on the large database.
  */
 public final class StorageGamesIndexBenchmark implements Benchmark {
-  private static final int ROUNDS = 5;
+  private static final int ROUNDS = 7;
   private static final int WARMUP = 2;
 
   @Override
@@ -44,9 +44,23 @@ public final class StorageGamesIndexBenchmark implements Benchmark {
     int small = context.quick() ? 2_000 : 20_000;
     int large = context.quick() ? 20_000 : 200_000;
     int batch = context.quick() ? 200 : 1_000;
-    double tSmall = measure(context.scratchDir().resolve("small"), small, batch);
     Path largeDir = context.scratchDir().resolve("large");
-    double tLarge = measure(largeDir, large, batch);
+    List<Double> tSmall = new ArrayList<>();
+    List<Double> tLarge = new ArrayList<>();
+    try (Subject s = new Subject(context.scratchDir().resolve("small"), small);
+        Subject l = new Subject(largeDir, large)) {
+      // Interleaved rounds: both sizes see the same machine load.
+      for (int round = 0; round < ROUNDS + WARMUP; round++) {
+        double a = s.round(batch);
+        double b = l.round(batch);
+        if (round >= WARMUP) { // the first rounds warm the JIT
+          tSmall.add(a);
+          tLarge.add(b);
+        }
+      }
+    }
+    double ms = median(tSmall);
+    double ml = median(tLarge);
     double tScan =
         fullScan(largeDir.resolve("hex8_2p.db"), large + (ROUNDS + WARMUP) * batch, batch);
     BenchReport r = new BenchReport(name());
@@ -55,52 +69,67 @@ public final class StorageGamesIndexBenchmark implements Benchmark {
             String.format(
                 "find %,d new games: %,dk-game DB vs %,dk", batch, large / 1000, small / 1000),
             "ms",
-            tLarge,
+            ml,
             "same, " + small / 1000 + "k-game DB",
-            tSmall,
+            ms,
             false,
             1 / 1.5));
     r.add(
         new BenchReport.Row(
             String.format("find %,d new games in a %,dk-game DB", batch, large / 1000),
             "ms",
-            tLarge,
+            ml,
             "full id scan + diff",
             tScan,
             false,
             null));
-    r.note("rounds (median taken)", ROUNDS);
+    r.note("rounds (median taken, interleaved)", ROUNDS);
+    r.note("times small DB (ms)", tSmall.toString());
+    r.note("times large DB (ms)", tLarge.toString());
     r.note("games per DB", small + " and " + large + " (5 moves each)");
     r.note("what is timed", "GameStore.idsAfter(cursor): index refresh + page of the new games");
     return r;
   }
 
-  /** Median time, in ms, of finding {@code batch} new games in a DB of {@code size} games. */
-  private static double measure(Path dir, int size, int batch) throws Exception {
-    Files.createDirectories(dir);
-    List<Double> times = new ArrayList<>();
-    try (GameDbGenerator g = GameDbGenerator.create(dir.resolve("hex8_2p.db"));
-        GameStore store = GameStore.open(dir)) {
+  private static double median(List<Double> times) {
+    List<Double> t = new ArrayList<>(times);
+    Collections.sort(t);
+    return t.get(t.size() / 2);
+  }
+
+  /** A game DB of a given size with its store, indexed once. */
+  private static final class Subject implements AutoCloseable {
+    private final GameDbGenerator g;
+    private final GameStore store;
+    private GameCursor cursor;
+
+    Subject(Path dir, int size) throws Exception {
+      Files.createDirectories(dir);
+      g = GameDbGenerator.create(dir.resolve("hex8_2p.db"));
       g.bulk(size, "hex8", 2);
-      GameCursor cursor = drain(store, GameCursor.start(), size);
-      for (int round = 0; round < ROUNDS + WARMUP; round++) {
-        g.bulk(batch, "hex8", 2);
-        long t0 = System.nanoTime();
-        GamePage page =
-            store.idsAfter(cursor, batch * 2, GameFilter.all()).get(10, TimeUnit.MINUTES);
-        long t1 = System.nanoTime();
-        if (page.games().size() != batch) {
-          throw new IllegalStateException(
-              "found " + page.games().size() + " new games, expected " + batch);
-        }
-        cursor = page.next();
-        if (round >= WARMUP) { // the first rounds warm the JIT
-          times.add((t1 - t0) / 1e6);
-        }
-      }
+      store = GameStore.open(dir);
+      cursor = drain(store, GameCursor.start(), size);
     }
-    Collections.sort(times);
-    return times.get(times.size() / 2);
+
+    /** Adds {@code batch} games and times finding them, in ms. */
+    double round(int batch) throws Exception {
+      g.bulk(batch, "hex8", 2);
+      long t0 = System.nanoTime();
+      GamePage page = store.idsAfter(cursor, batch * 2, GameFilter.all()).get(10, TimeUnit.MINUTES);
+      long t1 = System.nanoTime();
+      if (page.games().size() != batch) {
+        throw new IllegalStateException(
+            "found " + page.games().size() + " new games, expected " + batch);
+      }
+      cursor = page.next();
+      return (t1 - t0) / 1e6;
+    }
+
+    @Override
+    public void close() {
+      store.close();
+      g.close();
+    }
   }
 
   private static GameCursor drain(GameStore store, GameCursor from, int expected) throws Exception {

@@ -146,11 +146,11 @@ public final class GameRecord {
   public String fingerprint() {
     String f = fingerprint;
     if (f == null) {
-      Fingerprint fp = new Fingerprint(config().board(), config().players());
+      Fingerprint.Moves fp = new Fingerprint.Moves();
       for (Map<String, @Nullable Object> m : rows("game_moves")) {
-        fp.addMove(m.get("move_json"));
+        fp.add(m.get("move_json"));
       }
-      f = fp.finish();
+      f = fp.finish(config().board(), config().players());
       fingerprint = f;
     }
     return f;

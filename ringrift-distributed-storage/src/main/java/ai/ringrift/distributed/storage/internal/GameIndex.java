@@ -61,7 +61,8 @@ public final class GameIndex implements AutoCloseable {
           "CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
           "CREATE TABLE IF NOT EXISTS index_sources (source_id INTEGER PRIMARY KEY, path TEXT NOT"
               + " NULL UNIQUE, file_key TEXT NOT NULL, scan_rowid INTEGER NOT NULL DEFAULT 0,"
-              + " scan_game_id TEXT, anchor_rowid INTEGER NOT NULL DEFAULT 0, anchor_game_id TEXT)",
+              + " scan_game_id TEXT, anchor_rowid INTEGER NOT NULL DEFAULT 0, anchor_game_id TEXT,"
+              + " moves_rowid INTEGER NOT NULL DEFAULT 0, moves_key TEXT)",
           "CREATE TABLE IF NOT EXISTS indexed_games (seq INTEGER PRIMARY KEY AUTOINCREMENT, game_id"
               + " TEXT NOT NULL UNIQUE, source_id INTEGER NOT NULL, board_type TEXT NOT NULL,"
               + " num_players INTEGER NOT NULL, game_status TEXT NOT NULL, total_moves INTEGER NOT"
@@ -71,6 +72,9 @@ public final class GameIndex implements AutoCloseable {
               + " num_players)",
           "CREATE TABLE IF NOT EXISTS pending_games (source_id INTEGER NOT NULL, game_id TEXT NOT"
               + " NULL, first_seen_ms INTEGER NOT NULL, PRIMARY KEY (source_id, game_id))");
+
+  /** New games whose moves one scan hashes; beyond, games are looked up one by one. */
+  private static final int MAX_TRACKED_GAMES = 100_000;
 
   private static final String ROW_COLUMNS =
       "rowid, game_id, board_type, num_players, game_status, total_moves, quality_score,"
@@ -104,6 +108,10 @@ public final class GameIndex implements AutoCloseable {
       Files.createDirectories(file.getParent());
       this.db = Sqlite.openWritable(file, journal);
       try (Statement st = db.createStatement()) {
+        // New games land at random places of the game-id and fingerprint B-trees: keep the index
+        // in cache and checkpoint rarely, so a refresh writes the pages it dirties once.
+        st.execute("PRAGMA cache_size = -262144");
+        st.execute("PRAGMA wal_autocheckpoint = 16384");
         for (String ddl : DDL) {
           st.execute(ddl);
         }
@@ -200,7 +208,11 @@ public final class GameIndex implements AutoCloseable {
           s.scanGameId = s.anchorGameId;
         }
         s.fileKey = fileKey;
-        result.newGames += scanRows(src, s, start);
+        Map<String, MoveRun> runs = result.fullRescan ? null : scanNewMoves(src, s);
+        if (runs == null) {
+          markMovesEnd(src, s);
+        }
+        result.newGames += scanRows(src, s, start, runs);
         result.newGames += recheckPending(src, s);
         saveSource(s);
         db.commit();
@@ -215,13 +227,89 @@ public final class GameIndex implements AutoCloseable {
     return result;
   }
 
-  private long scanRows(Connection src, Source s, long afterRowid) throws SQLException {
+  /**
+   * Hashes the move rows appended since the last scan, in rowid order, per game: a new game's moves
+   * are then known without a lookup per game in the {@code game_moves} primary-key index (whose
+   * random keys would make the cost grow with the database). Returns null when the move rowids
+   * cannot be trusted (renumbered), and the caller looks every game up instead.
+   */
+  private @Nullable Map<String, MoveRun> scanNewMoves(Connection src, Source s)
+      throws SQLException {
+    if (s.movesRowid > 0 && !Objects.equals(moveKeyAt(src, s.movesRowid), s.movesKey)) {
+      return null;
+    }
+    Map<String, MoveRun> runs = new java.util.HashMap<>();
+    try (PreparedStatement ps =
+        src.prepareStatement(
+            "SELECT rowid, game_id, move_number, move_json FROM game_moves WHERE rowid > ?"
+                + " ORDER BY rowid")) {
+      ps.setLong(1, s.movesRowid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long rowid = rs.getLong(1);
+          String gameId = rs.getString(2);
+          long number = rs.getLong(3);
+          s.movesRowid = rowid;
+          s.movesKey = gameId + ":" + number;
+          MoveRun run = runs.get(gameId);
+          if (run == null) {
+            if (runs.size() >= MAX_TRACKED_GAMES) {
+              continue; // such games are looked up one by one
+            }
+            run = new MoveRun();
+            runs.put(gameId, run);
+          }
+          if (run.clean && number == run.moves.count()) {
+            run.moves.add(rs.getObject(4));
+          } else {
+            run.clean = false;
+          }
+        }
+      }
+    }
+    return runs;
+  }
+
+  private static void markMovesEnd(Connection src, Source s) throws SQLException {
+    try (PreparedStatement ps =
+            src.prepareStatement(
+                "SELECT rowid, game_id, move_number FROM game_moves ORDER BY rowid DESC LIMIT 1");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        s.movesRowid = rs.getLong(1);
+        s.movesKey = rs.getString(2) + ":" + rs.getLong(3);
+      } else {
+        s.movesRowid = 0;
+        s.movesKey = null;
+      }
+    }
+  }
+
+  private static @Nullable String moveKeyAt(Connection src, long rowid) throws SQLException {
+    try (PreparedStatement ps =
+        src.prepareStatement("SELECT game_id, move_number FROM game_moves WHERE rowid = ?")) {
+      ps.setLong(1, rowid);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) + ":" + rs.getLong(2) : null;
+      }
+    }
+  }
+
+  /** The moves of one game seen in a scan of new move rows. */
+  private static final class MoveRun {
+    final Fingerprint.Moves moves = new Fingerprint.Moves();
+    boolean clean = true;
+  }
+
+  private long scanRows(
+      Connection src, Source s, long afterRowid, @Nullable Map<String, MoveRun> runs)
+      throws SQLException {
     long found = 0;
     long now = clock.millis();
     try (PreparedStatement ps =
             src.prepareStatement(
                 "SELECT " + ROW_COLUMNS + " FROM games WHERE rowid > ? ORDER BY rowid");
-        MoveCounter moves = new MoveCounter(src);
+        MoveCounter moves = new MoveCounter(src, runs);
         PreparedStatement known =
             db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
         PreparedStatement addPending =
@@ -284,7 +372,7 @@ public final class GameIndex implements AutoCloseable {
             db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
         PreparedStatement del =
             db.prepareStatement("DELETE FROM pending_games WHERE source_id = ? AND game_id = ?");
-        MoveCounter moves = new MoveCounter(src)) {
+        MoveCounter moves = new MoveCounter(src, null)) {
       for (String id : expired) {
         delete(del, s.id, id);
       }
@@ -335,7 +423,7 @@ public final class GameIndex implements AutoCloseable {
     if (!GameRules.mayBeFinished(row.status, row.totalMoves)) {
       return GameRules.classify(row.status, row.totalMoves, 0);
     }
-    return GameRules.classify(row.status, row.totalMoves, moves.count(row.gameId));
+    return GameRules.classify(row.status, row.totalMoves, moves.count(row));
   }
 
   private void add(Source s, Row row, String fingerprint) throws SQLException {
@@ -559,13 +647,15 @@ public final class GameIndex implements AutoCloseable {
     @Nullable String scanGameId;
     long anchorRowid;
     @Nullable String anchorGameId;
+    long movesRowid;
+    @Nullable String movesKey;
   }
 
   private @Nullable Source loadSource(Path path) throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement(
-            "SELECT source_id, file_key, scan_rowid, scan_game_id, anchor_rowid, anchor_game_id"
-                + " FROM index_sources WHERE path = ?")) {
+            "SELECT source_id, file_key, scan_rowid, scan_game_id, anchor_rowid, anchor_game_id,"
+                + " moves_rowid, moves_key FROM index_sources WHERE path = ?")) {
       ps.setString(1, path.toString());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -579,6 +669,8 @@ public final class GameIndex implements AutoCloseable {
         s.scanGameId = rs.getString(4);
         s.anchorRowid = rs.getLong(5);
         s.anchorGameId = rs.getString(6);
+        s.movesRowid = rs.getLong(7);
+        s.movesKey = rs.getString(8);
         return s;
       }
     }
@@ -598,13 +690,16 @@ public final class GameIndex implements AutoCloseable {
     try (PreparedStatement ps =
         db.prepareStatement(
             "UPDATE index_sources SET file_key = ?, scan_rowid = ?, scan_game_id = ?,"
-                + " anchor_rowid = ?, anchor_game_id = ? WHERE source_id = ?")) {
+                + " anchor_rowid = ?, anchor_game_id = ?, moves_rowid = ?, moves_key = ?"
+                + " WHERE source_id = ?")) {
       ps.setString(1, s.fileKey);
       ps.setLong(2, s.scanRowid);
       ps.setString(3, s.scanGameId);
       ps.setLong(4, s.anchorRowid);
       ps.setString(5, s.anchorGameId);
-      ps.setLong(6, s.id);
+      ps.setLong(6, s.movesRowid);
+      ps.setString(7, s.movesKey);
+      ps.setLong(8, s.id);
       ps.executeUpdate();
     }
   }
@@ -634,20 +729,40 @@ public final class GameIndex implements AutoCloseable {
     }
   }
 
-  /** Counts move rows and fingerprints moves in one source. */
+  /**
+   * Counts move rows and fingerprints moves in one source: from the hashed new move rows when they
+   * hold the whole game (its moves numbered from 0 without a gap, as many as {@code total_moves}),
+   * else by looking the game up.
+   */
   private static final class MoveCounter implements AutoCloseable {
     private final PreparedStatement count;
     private final PreparedStatement moves;
+    private final @Nullable Map<String, MoveRun> runs;
 
-    MoveCounter(Connection src) throws SQLException {
+    MoveCounter(Connection src, @Nullable Map<String, MoveRun> runs) throws SQLException {
+      this.runs = runs;
       count = src.prepareStatement("SELECT COUNT(*) FROM game_moves WHERE game_id = ?");
       moves =
           src.prepareStatement(
               "SELECT move_json FROM game_moves WHERE game_id = ? ORDER BY move_number");
     }
 
-    long count(String gameId) throws SQLException {
-      count.setString(1, gameId);
+    private @Nullable MoveRun whole(Row row) {
+      MoveRun run = runs == null ? null : runs.get(row.gameId);
+      return run != null
+              && run.clean
+              && row.totalMoves != null
+              && run.moves.count() == row.totalMoves
+          ? run
+          : null;
+    }
+
+    long count(Row row) throws SQLException {
+      MoveRun run = whole(row);
+      if (run != null) {
+        return run.moves.count();
+      }
+      count.setString(1, row.gameId);
       try (ResultSet rs = count.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -655,14 +770,19 @@ public final class GameIndex implements AutoCloseable {
     }
 
     String fingerprint(Row row) throws SQLException {
-      Fingerprint fp = new Fingerprint(row.board == null ? "" : row.board, row.players);
+      String board = row.board == null ? "" : row.board;
+      MoveRun run = whole(row);
+      if (run != null) {
+        return run.moves.finish(board, row.players);
+      }
+      Fingerprint.Moves fp = new Fingerprint.Moves();
       moves.setString(1, row.gameId);
       try (ResultSet rs = moves.executeQuery()) {
         while (rs.next()) {
-          fp.addMove(rs.getObject(1));
+          fp.add(rs.getObject(1));
         }
       }
-      return fp.finish();
+      return fp.finish(board, row.players);
     }
 
     @Override
