@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
 public final class DefaultGameStore implements GameStore {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultGameStore.class);
 
+  /** Recently indexed games kept in the index's small tables before a merge. */
+  static final int MERGE_THRESHOLD = 50_000;
+
   private final Path gamesDir;
   private final Path syncedDir;
   private final Path indexFile;
@@ -383,7 +386,9 @@ public final class DefaultGameStore implements GameStore {
   private GameIndex index() {
     GameIndex idx = index;
     if (idx == null) {
-      idx = new GameIndex(indexFile, journal, clock, pendingWindow, Sqlite.Retry.DEFAULT);
+      idx =
+          new GameIndex(
+              indexFile, journal, clock, pendingWindow, Sqlite.Retry.DEFAULT, MERGE_THRESHOLD);
       index = idx;
     }
     return idx;

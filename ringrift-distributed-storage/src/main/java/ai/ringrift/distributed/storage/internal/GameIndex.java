@@ -63,13 +63,24 @@ public final class GameIndex implements AutoCloseable {
               + " NULL UNIQUE, file_key TEXT NOT NULL, scan_rowid INTEGER NOT NULL DEFAULT 0,"
               + " scan_game_id TEXT, anchor_rowid INTEGER NOT NULL DEFAULT 0, anchor_game_id TEXT,"
               + " moves_rowid INTEGER NOT NULL DEFAULT 0, moves_key TEXT)",
-          "CREATE TABLE IF NOT EXISTS indexed_games (seq INTEGER PRIMARY KEY AUTOINCREMENT, game_id"
+          // Games indexed long ago; rows move here from recent_games in bulk, keeping their seq.
+          "CREATE TABLE IF NOT EXISTS indexed_games (seq INTEGER PRIMARY KEY, game_id"
               + " TEXT NOT NULL UNIQUE, source_id INTEGER NOT NULL, board_type TEXT NOT NULL,"
               + " num_players INTEGER NOT NULL, game_status TEXT NOT NULL, total_moves INTEGER NOT"
               + " NULL, quality_score REAL, created_at TEXT, fingerprint TEXT NOT NULL)",
           "CREATE INDEX IF NOT EXISTS indexed_games_fingerprint ON indexed_games(fingerprint)",
           "CREATE INDEX IF NOT EXISTS indexed_games_config ON indexed_games(board_type,"
               + " num_players)",
+          // Games indexed recently: new games land in these small B-trees, so that indexing a
+          // batch of new games does not touch pages all over the big game-id and fingerprint
+          // B-trees. AUTOINCREMENT: seq values are never reused, even after a merge empties it.
+          "CREATE TABLE IF NOT EXISTS recent_games (seq INTEGER PRIMARY KEY AUTOINCREMENT, game_id"
+              + " TEXT NOT NULL UNIQUE, source_id INTEGER NOT NULL, board_type TEXT NOT NULL,"
+              + " num_players INTEGER NOT NULL, game_status TEXT NOT NULL, total_moves INTEGER NOT"
+              + " NULL, quality_score REAL, created_at TEXT, fingerprint TEXT NOT NULL)",
+          "CREATE INDEX IF NOT EXISTS recent_games_fingerprint ON recent_games(fingerprint)",
+          "CREATE VIEW IF NOT EXISTS all_games AS SELECT * FROM indexed_games"
+              + " UNION ALL SELECT * FROM recent_games",
           "CREATE TABLE IF NOT EXISTS pending_games (source_id INTEGER NOT NULL, game_id TEXT NOT"
               + " NULL, first_seen_ms INTEGER NOT NULL, PRIMARY KEY (source_id, game_id))");
 
@@ -86,6 +97,7 @@ public final class GameIndex implements AutoCloseable {
   private final Duration pendingWindow;
   private final Sqlite.Retry retry;
   private final String epoch;
+  private final int mergeThreshold;
   private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
 
   /**
@@ -96,11 +108,18 @@ public final class GameIndex implements AutoCloseable {
    * @param clock ages placeholders
    * @param pendingWindow how long a placeholder is re-checked
    * @param retry the retry policy for locked source databases
+   * @param mergeThreshold how many recently indexed games trigger a merge into the main tables
    * @throws StorageException if the file cannot be opened
    */
   public GameIndex(
-      Path file, Sqlite.Journal journal, Clock clock, Duration pendingWindow, Sqlite.Retry retry) {
+      Path file,
+      Sqlite.Journal journal,
+      Clock clock,
+      Duration pendingWindow,
+      Sqlite.Retry retry,
+      int mergeThreshold) {
     this.file = file;
+    this.mergeThreshold = mergeThreshold;
     this.clock = clock;
     this.pendingWindow = pendingWindow;
     this.retry = retry;
@@ -165,7 +184,41 @@ public final class GameIndex implements AutoCloseable {
         LOG.debug("skipping {}: {}", source, e.getMessage());
       }
     }
+    mergeRecentIfLarge();
     return new IndexStats(found, sources.size(), full, pendingCount(), refused);
+  }
+
+  /**
+   * Moves the recent games into the main tables once there are {@code mergeThreshold} of them, in
+   * one transaction, keeping their sequence numbers. Costs one pass over the main B-trees every
+   * {@code mergeThreshold} new games instead of scattered page writes on every refresh.
+   */
+  private void mergeRecentIfLarge() {
+    try {
+      long recent;
+      try (Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM recent_games")) {
+        rs.next();
+        recent = rs.getLong(1);
+      }
+      if (recent < mergeThreshold) {
+        return;
+      }
+      db.setAutoCommit(false);
+      try (Statement st = db.createStatement()) {
+        st.executeUpdate("INSERT INTO indexed_games SELECT * FROM recent_games ORDER BY seq");
+        st.executeUpdate("DELETE FROM recent_games");
+        db.commit();
+        LOG.debug("moved {} recent games into the main index tables of {}", recent, file);
+      } catch (SQLException e) {
+        db.rollback();
+        throw e;
+      } finally {
+        db.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StorageException("cannot merge recent games in the index " + file + ": " + e, e);
+    }
   }
 
   private static final class ScanResult {
@@ -310,8 +363,7 @@ public final class GameIndex implements AutoCloseable {
             src.prepareStatement(
                 "SELECT " + ROW_COLUMNS + " FROM games WHERE rowid > ? ORDER BY rowid");
         MoveCounter moves = new MoveCounter(src, runs);
-        PreparedStatement known =
-            db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
+        PreparedStatement known = db.prepareStatement("SELECT 1 FROM all_games WHERE game_id = ?");
         PreparedStatement addPending =
             db.prepareStatement(
                 "INSERT OR IGNORE INTO pending_games (source_id, game_id, first_seen_ms) VALUES (?, ?, ?)")) {
@@ -368,8 +420,7 @@ public final class GameIndex implements AutoCloseable {
     long found = 0;
     try (PreparedStatement get =
             src.prepareStatement("SELECT " + ROW_COLUMNS + " FROM games WHERE game_id = ?");
-        PreparedStatement known =
-            db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
+        PreparedStatement known = db.prepareStatement("SELECT 1 FROM all_games WHERE game_id = ?");
         PreparedStatement del =
             db.prepareStatement("DELETE FROM pending_games WHERE source_id = ? AND game_id = ?");
         MoveCounter moves = new MoveCounter(src, null)) {
@@ -429,7 +480,7 @@ public final class GameIndex implements AutoCloseable {
   private void add(Source s, Row row, String fingerprint) throws SQLException {
     PreparedStatement ins =
         ps(
-            "INSERT OR IGNORE INTO indexed_games (game_id, source_id, board_type, num_players,"
+            "INSERT OR IGNORE INTO recent_games (game_id, source_id, board_type, num_players,"
                 + " game_status, total_moves, quality_score, created_at, fingerprint)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ins.setString(1, row.gameId);
@@ -457,7 +508,7 @@ public final class GameIndex implements AutoCloseable {
   public Optional<Path> sourceOf(String gameId) throws SQLException {
     PreparedStatement ps =
         ps(
-            "SELECT s.path FROM indexed_games g JOIN index_sources s ON s.source_id = g.source_id"
+            "SELECT s.path FROM all_games g JOIN index_sources s ON s.source_id = g.source_id"
                 + " WHERE g.game_id = ?");
     ps.setString(1, gameId);
     try (ResultSet rs = ps.executeQuery()) {
@@ -484,13 +535,11 @@ public final class GameIndex implements AutoCloseable {
    * @throws SQLException on a database error
    */
   public Optional<String> gameWithFingerprint(String fingerprint) throws SQLException {
-    try (PreparedStatement ps =
-        db.prepareStatement(
-            "SELECT game_id FROM indexed_games WHERE fingerprint = ? ORDER BY seq LIMIT 1")) {
-      ps.setString(1, fingerprint);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
+    PreparedStatement ps =
+        ps("SELECT game_id FROM all_games WHERE fingerprint = ? ORDER BY seq LIMIT 1");
+    ps.setString(1, fingerprint);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
     }
   }
 
@@ -512,7 +561,7 @@ public final class GameIndex implements AutoCloseable {
     StringBuilder sql =
         new StringBuilder(
             "SELECT seq, game_id, board_type, num_players, game_status, total_moves, quality_score,"
-                + " created_at FROM indexed_games WHERE seq > ?");
+                + " created_at FROM all_games WHERE seq > ?");
     List<Object> args = new ArrayList<>();
     args.add(from);
     if (!filter.boards().isEmpty()) {
@@ -531,7 +580,10 @@ public final class GameIndex implements AutoCloseable {
     args.add(limit + 1);
     long maxSeq;
     try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM indexed_games")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT MAX(COALESCE((SELECT MAX(seq) FROM indexed_games), 0),"
+                    + " COALESCE((SELECT MAX(seq) FROM recent_games), 0))")) {
       rs.next();
       maxSeq = rs.getLong(1);
     }
@@ -582,7 +634,7 @@ public final class GameIndex implements AutoCloseable {
     try (Statement st = db.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT board_type, num_players, COUNT(*) FROM indexed_games"
+                "SELECT board_type, num_players, COUNT(*) FROM all_games"
                     + " GROUP BY board_type, num_players ORDER BY board_type, num_players")) {
       while (rs.next()) {
         config(rs.getString(1), rs.getLong(2))
@@ -597,6 +649,15 @@ public final class GameIndex implements AutoCloseable {
       }
     }
     return Collections.unmodifiableMap(counts);
+  }
+
+  /** Rows of an index table, for tests. */
+  long rows(String table) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private long pendingCount() {
