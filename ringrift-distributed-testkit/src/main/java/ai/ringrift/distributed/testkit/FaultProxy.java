@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A fault-injecting TCP proxy on loopback, standing in for {@code netem} (which this kernel lacks):
- * it forwards every connection accepted on {@link #port()} to a target address and can add
- * latency, cut or reset a connection after a number of bytes, blackhole new connections, or
- * throttle the bandwidth. Faults can be changed while connections are open; byte-count faults
- * count the bytes sent from the target to the client (the download direction).
+ * it forwards every connection accepted on {@link #port()} to a target address and can add latency,
+ * cut or reset a connection after a number of bytes, blackhole new connections, or throttle the
+ * bandwidth. Faults can be changed while connections are open; byte-count faults count the bytes
+ * sent from the target to the client (the download direction).
  *
  * <p>Each connection uses two platform threads (one per direction); this is a test fixture for a
  * few dozen connections, not a production proxy. Thread-safe. {@link #close()} closes the listener

@@ -64,8 +64,7 @@ public record FileManifest(String category, List<Entry> files) {
    * @return an unmodifiable map
    */
   public Map<String, Entry> byPath() {
-    return files.stream()
-        .collect(Collectors.toUnmodifiableMap(Entry::path, Function.identity()));
+    return files.stream().collect(Collectors.toUnmodifiableMap(Entry::path, Function.identity()));
   }
 
   /**

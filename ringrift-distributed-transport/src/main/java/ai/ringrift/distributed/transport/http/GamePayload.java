@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One game as it travels: its id and the UTF-8 JSON document holding the game row and all its
- * child rows (the format is the {@link GameSource}'s; {@code docs/PROTOCOL.md} documents the one
- * the SQLite game store uses). The transport never parses the document; it frames, compresses and
+ * One game as it travels: its id and the UTF-8 JSON document holding the game row and all its child
+ * rows (the format is the {@link GameSource}'s; {@code docs/PROTOCOL.md} documents the one the
+ * SQLite game store uses). The transport never parses the document; it frames, compresses and
  * counts it.
  *
  * @param gameId the game's id

@@ -218,8 +218,8 @@ public final class P2PServer implements AutoCloseable {
     }
 
     /**
-     * Allows serving without a token on a non-loopback address. Off by default: a tokenless
-     * service beyond loopback would hand every file and game to anyone who asks.
+     * Allows serving without a token on a non-loopback address. Off by default: a tokenless service
+     * beyond loopback would hand every file and game to anyone who asks.
      *
      * @param insecure whether to allow it
      * @return this builder
@@ -392,8 +392,8 @@ public final class P2PServer implements AutoCloseable {
     }
 
     /**
-     * How long a response may make no progress while the client does not read before the
-     * connection is closed. Default 60 s.
+     * How long a response may make no progress while the client does not read before the connection
+     * is closed. Default 60 s.
      *
      * @param timeout positive
      * @return this builder
@@ -458,11 +458,9 @@ public final class P2PServer implements AutoCloseable {
      *     insecure, or if the environment holds a bad value
      */
     public P2PServer build() {
-      Optional<String> tok =
-          token != null ? Optional.of(token) : ClusterToken.fromEnv(env);
+      Optional<String> tok = token != null ? Optional.of(token) : ClusterToken.fromEnv(env);
       int p = port != null ? port : envInt("RINGRIFT_P2P_PORT", DEFAULT_PORT, 0, 65535);
-      int disk =
-          envInt("RINGRIFT_MAX_DISK_USAGE_PERCENT", maxDiskUsagePercent, 1, 100);
+      int disk = envInt("RINGRIFT_MAX_DISK_USAGE_PERCENT", maxDiskUsagePercent, 1, 100);
       ServerSettings s =
           new ServerSettings(
               bindHost,

@@ -48,7 +48,8 @@ public final class P2PSyncClient implements AutoCloseable {
   private final GameClient games;
   private final PeerCalls calls;
 
-  private P2PSyncClient(ClientCore core, boolean ownsCore, @Nullable URI base, int pageSize, int importBatch) {
+  private P2PSyncClient(
+      ClientCore core, boolean ownsCore, @Nullable URI base, int pageSize, int importBatch) {
     this.core = core;
     this.ownsCore = ownsCore;
     this.base = base;
@@ -66,8 +67,8 @@ public final class P2PSyncClient implements AutoCloseable {
   }
 
   /**
-   * A client of another peer sharing this one's connection pool, executor and settings. Closing
-   * the view does nothing; closing this client closes every view.
+   * A client of another peer sharing this one's connection pool, executor and settings. Closing the
+   * view does nothing; closing this client closes every view.
    *
    * @param peer the peer's base URI, e.g. {@code http://10.0.0.7:8770}
    * @return the view
@@ -142,8 +143,8 @@ public final class P2PSyncClient implements AutoCloseable {
   }
 
   /**
-   * The games with these ids (those the peer has), collected in memory: for a few games. Use
-   * {@link #pullGamesSince} for bulk.
+   * The games with these ids (those the peer has), collected in memory: for a few games. Use {@link
+   * #pullGamesSince} for bulk.
    *
    * @param gameIds up to 10,000 ids
    * @return the games found
@@ -203,7 +204,8 @@ public final class P2PSyncClient implements AutoCloseable {
    * @return what was done
    */
   public CompletableFuture<DownloadResult> downloadFile(String category, String path, Path dest) {
-    return downloadFile(category, path, dest, null, core.settings().deadline(), TransferListener.NONE);
+    return downloadFile(
+        category, path, dest, null, core.settings().deadline(), TransferListener.NONE);
   }
 
   /**
@@ -244,7 +246,8 @@ public final class P2PSyncClient implements AutoCloseable {
    */
   public CompletableFuture<DownloadResult> downloadSyncFile(String path, Path dest) {
     return calls.download(
-        "/sync/file?path=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8),
+        "/sync/file?path="
+            + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8),
         dest,
         null,
         core.settings().deadline(),
@@ -265,7 +268,11 @@ public final class P2PSyncClient implements AutoCloseable {
    *     {@code errors}
    */
   public CompletableFuture<Map<String, Object>> requestPull(
-      String sourceNodeId, String sourceHost, int sourcePort, @Nullable String category, List<String> files) {
+      String sourceNodeId,
+      String sourceHost,
+      int sourcePort,
+      @Nullable String category,
+      List<String> files) {
     return calls.requestPull(sourceNodeId, sourceHost, sourcePort, category, files);
   }
 
@@ -289,7 +296,8 @@ public final class P2PSyncClient implements AutoCloseable {
 
   private static URI checkBase(URI peer) {
     Objects.requireNonNull(peer, "peer");
-    if (!"http".equals(peer.getScheme()) && !"https".equals(peer.getScheme()) || peer.getHost() == null) {
+    if (!"http".equals(peer.getScheme()) && !"https".equals(peer.getScheme())
+        || peer.getHost() == null) {
       throw new IllegalArgumentException("peer must be an http(s)://host:port URI, was " + peer);
     }
     return peer;
@@ -486,8 +494,16 @@ public final class P2PSyncClient implements AutoCloseable {
       ClientCore core =
           new ClientCore(
               new ClientCore.Settings(
-                  tok, connectTimeout, requestTimeout, readTimeout, deadline, maxRetries, backoffBase,
-                  backoffMax, sslContext, executor));
+                  tok,
+                  connectTimeout,
+                  requestTimeout,
+                  readTimeout,
+                  deadline,
+                  maxRetries,
+                  backoffBase,
+                  backoffMax,
+                  sslContext,
+                  executor));
       return new P2PSyncClient(core, true, peer, pageSize, importBatch);
     }
 

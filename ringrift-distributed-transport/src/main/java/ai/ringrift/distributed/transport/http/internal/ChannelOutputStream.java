@@ -85,7 +85,8 @@ public final class ChannelOutputStream extends OutputStream {
     int n = len;
     buf = new byte[CHUNK];
     len = 0;
-    ChannelFuture f = channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(out, 0, n)));
+    ChannelFuture f =
+        channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(out, 0, n)));
     sent.accept(n);
     if (!channel.isWritable()) {
       try {

@@ -30,10 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every client view shares: the JDK {@link HttpClient} (its connection pool), the executor
- * the blocking parts run on, the watchdog scheduler, and the retry policy. Calls run synchronously
- * on the executor ({@code HttpClient.send}); cancelling a call's future interrupts it and closes
- * its body, which aborts the exchange.
+ * What every client view shares: the JDK {@link HttpClient} (its connection pool), the executor the
+ * blocking parts run on, the watchdog scheduler, and the retry policy. Calls run synchronously on
+ * the executor ({@code HttpClient.send}); cancelling a call's future interrupts it and closes its
+ * body, which aborts the exchange.
  */
 public final class ClientCore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClientCore.class);
@@ -52,9 +52,19 @@ public final class ClientCore implements AutoCloseable {
       @Nullable ExecutorService executor) {
     @Override
     public String toString() {
-      return "Settings{auth=" + (token != null ? "token" : "none") + " connect=" + connectTimeout
-          + " request=" + requestTimeout + " read=" + readTimeout + " deadline=" + deadline
-          + " retries=" + maxRetries + "}";
+      return "Settings{auth="
+          + (token != null ? "token" : "none")
+          + " connect="
+          + connectTimeout
+          + " request="
+          + requestTimeout
+          + " read="
+          + readTimeout
+          + " deadline="
+          + deadline
+          + " retries="
+          + maxRetries
+          + "}";
     }
   }
 
@@ -94,7 +104,10 @@ public final class ClientCore implements AutoCloseable {
       if (left <= 0) {
         throw P2PException.of("deadline passed before " + uri, host, Kind.TIMEOUT, 0, null);
       }
-      Duration t = settings.requestTimeout().compareTo(Duration.ofNanos(left)) < 0 ? settings.requestTimeout() : Duration.ofNanos(left);
+      Duration t =
+          settings.requestTimeout().compareTo(Duration.ofNanos(left)) < 0
+              ? settings.requestTimeout()
+              : Duration.ofNanos(left);
       HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(t);
       if (settings.token() != null) {
         b.header("Authorization", "Bearer " + settings.token());
@@ -103,8 +116,8 @@ public final class ClientCore implements AutoCloseable {
     }
 
     /**
-     * Sends and returns the response with a watched body; a 4xx/5xx becomes a {@link
-     * P2PException} (its body read for the message) unless {@code accept} allows the status.
+     * Sends and returns the response with a watched body; a 4xx/5xx becomes a {@link P2PException}
+     * (its body read for the message) unless {@code accept} allows the status.
      *
      * @param req the request
      * @param what what the call is, for messages
@@ -112,7 +125,8 @@ public final class ClientCore implements AutoCloseable {
      * @return the response
      * @throws Exception a failure
      */
-    public HttpResponse<WatchedStream> send(HttpRequest req, String what, int... accept) throws Exception {
+    public HttpResponse<WatchedStream> send(HttpRequest req, String what, int... accept)
+        throws Exception {
       HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
       WatchedStream ws =
           new WatchedStream(r.body(), scheduler, settings.readTimeout().toNanos(), deadlineNanos);
@@ -135,7 +149,11 @@ public final class ClientCore implements AutoCloseable {
                 ? Kind.UNAUTHORIZED
                 : code == 404 ? Kind.NOT_FOUND : code >= 500 ? Kind.SERVER_ERROR : Kind.BAD_REQUEST;
         throw P2PException.of(
-            what + " on " + host + " answered HTTP " + code + ": " + abbreviate(msg), host, k, code, null);
+            what + " on " + host + " answered HTTP " + code + ": " + abbreviate(msg),
+            host,
+            k,
+            code,
+            null);
       }
       return new WrappedResponse<>(r, ws);
     }
@@ -165,7 +183,10 @@ public final class ClientCore implements AutoCloseable {
   public ClientCore(Settings settings) {
     this.settings = settings;
     this.ownsExecutor = settings.executor() == null;
-    this.executor = settings.executor() != null ? settings.executor() : Executors.newCachedThreadPool(daemon("p2p-client"));
+    this.executor =
+        settings.executor() != null
+            ? settings.executor()
+            : Executors.newCachedThreadPool(daemon("p2p-client"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("p2p-client-watchdog"));
     HttpClient.Builder b =
         HttpClient.newBuilder()
@@ -202,7 +223,12 @@ public final class ClientCore implements AutoCloseable {
    * @return the result
    */
   public <T> CompletableFuture<T> call(
-      String host, String what, boolean idempotent, boolean retryIntegrity, Duration deadline, Attempt<T> attempt) {
+      String host,
+      String what,
+      boolean idempotent,
+      boolean retryIntegrity,
+      Duration deadline,
+      Attempt<T> attempt) {
     AtomicReference<@Nullable Thread> runner = new AtomicReference<>();
     AtomicReference<@Nullable InputStream> body = new AtomicReference<>();
     CompletableFuture<T> f =
@@ -219,7 +245,8 @@ public final class ClientCore implements AutoCloseable {
           }
         };
     if (closed.get()) {
-      f.completeExceptionally(P2PException.of("the P2P client is closed", host, Kind.CANCELLED, 0, null));
+      f.completeExceptionally(
+          P2PException.of("the P2P client is closed", host, Kind.CANCELLED, 0, null));
       return f;
     }
     long deadlineNanos = System.nanoTime() + deadline.toNanos();
@@ -228,7 +255,9 @@ public final class ClientCore implements AutoCloseable {
           () -> {
             runner.set(Thread.currentThread());
             try {
-              f.complete(runWithRetries(host, what, idempotent, retryIntegrity, deadlineNanos, attempt, body, f));
+              f.complete(
+                  runWithRetries(
+                      host, what, idempotent, retryIntegrity, deadlineNanos, attempt, body, f));
             } catch (Throwable t) {
               f.completeExceptionally(f.isCancelled() ? t : translate(t, host, what, body.get()));
             } finally {
@@ -237,7 +266,8 @@ public final class ClientCore implements AutoCloseable {
             }
           });
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      f.completeExceptionally(P2PException.of("the P2P client is closed", host, Kind.CANCELLED, 0, e));
+      f.completeExceptionally(
+          P2PException.of("the P2P client is closed", host, Kind.CANCELLED, 0, e));
     }
     return f;
   }
@@ -259,7 +289,8 @@ public final class ClientCore implements AutoCloseable {
       } catch (Exception e) {
         closeQuietly(body.getAndSet(null));
         if (f.isCancelled() || closed.get()) {
-          throw P2PException.of(what + " on " + host + " was cancelled", host, Kind.CANCELLED, 0, e);
+          throw P2PException.of(
+              what + " on " + host + " was cancelled", host, Kind.CANCELLED, 0, e);
         }
         TransportException te = translate(e, host, what, null);
         boolean retryable =
@@ -274,7 +305,13 @@ public final class ClientCore implements AutoCloseable {
           throw te;
         }
         tries++;
-        LOG.debug("{} on {} failed (attempt {}), retrying in {} ms: {}", what, host, tries, backoff / 1_000_000, te.getMessage());
+        LOG.debug(
+            "{} on {} failed (attempt {}), retrying in {} ms: {}",
+            what,
+            host,
+            tries,
+            backoff / 1_000_000,
+            te.getMessage());
         TimeUnit.NANOSECONDS.sleep(backoff);
       }
     }
@@ -296,7 +333,8 @@ public final class ClientCore implements AutoCloseable {
    * @param body the body that was being read, if any
    * @return a transport exception
    */
-  public static TransportException translate(Throwable t, String host, String what, @Nullable InputStream body) {
+  public static TransportException translate(
+      Throwable t, String host, String what, @Nullable InputStream body) {
     if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
@@ -312,10 +350,17 @@ public final class ClientCore implements AutoCloseable {
       return P2PException.of(what + " on " + host + " timed out", host, Kind.TIMEOUT, 0, t);
     }
     if (t instanceof ConnectException) {
-      return P2PException.of(what + ": cannot connect to " + host + ": " + t.getMessage(), host, Kind.CONNECTION, 0, t);
+      return P2PException.of(
+          what + ": cannot connect to " + host + ": " + t.getMessage(),
+          host,
+          Kind.CONNECTION,
+          0,
+          t);
     }
-    if (t instanceof java.io.EOFException || t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
-      return P2PException.of(what + " on " + host + ": bad answer: " + t.getMessage(), host, Kind.PROTOCOL, 0, t);
+    if (t instanceof java.io.EOFException
+        || t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+      return P2PException.of(
+          what + " on " + host + ": bad answer: " + t.getMessage(), host, Kind.PROTOCOL, 0, t);
     }
     if (t instanceof IOException) {
       return P2PException.of(what + " on " + host + " failed: " + t, host, Kind.CONNECTION, 0, t);

@@ -64,7 +64,9 @@ public final class ClusterToken {
     byte[] want = expected.getBytes(StandardCharsets.UTF_8);
     boolean ok = false;
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ok |= MessageDigest.isEqual(want, authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8));
+      ok |=
+          MessageDigest.isEqual(
+              want, authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
     if (xRingRiftAuth != null) {
       ok |= MessageDigest.isEqual(want, xRingRiftAuth.strip().getBytes(StandardCharsets.UTF_8));

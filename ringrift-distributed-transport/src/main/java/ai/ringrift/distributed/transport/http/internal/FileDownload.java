@@ -57,29 +57,50 @@ public final class FileDownload {
     long t0 = System.nanoTime();
     String host = ctx.host();
     HttpResponse<WatchedStream> head =
-        ctx.send(ctx.request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), "HEAD " + uri.getPath());
+        ctx.send(
+            ctx.request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            "HEAD " + uri.getPath());
     head.body().close();
     OptionalLong len = head.headers().firstValueAsLong("Content-Length");
     Optional<String> shaHeader = head.headers().firstValue("X-Checksum").map(String::strip);
     if (len.isEmpty()) {
-      throw P2PException.of("HEAD " + uri + " on " + host + " gave no Content-Length", host, Kind.PROTOCOL, 200, null);
+      throw P2PException.of(
+          "HEAD " + uri + " on " + host + " gave no Content-Length",
+          host,
+          Kind.PROTOCOL,
+          200,
+          null);
     }
     long size = len.getAsLong();
     String sha = shaHeader.orElse(null);
     if (expectedSha256 != null && sha != null && !expectedSha256.equalsIgnoreCase(sha)) {
       throw P2PException.of(
-          uri.getPath() + " on " + host + " has SHA-256 " + sha + ", not the expected " + expectedSha256,
-          host, Kind.CHECKSUM_MISMATCH, 200, null);
+          uri.getPath()
+              + " on "
+              + host
+              + " has SHA-256 "
+              + sha
+              + ", not the expected "
+              + expectedSha256,
+          host,
+          Kind.CHECKSUM_MISMATCH,
+          200,
+          null);
     }
     String want = expectedSha256 != null ? expectedSha256.toLowerCase(java.util.Locale.ROOT) : sha;
     Path dir = dest.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    if (want != null && Files.isRegularFile(dest) && Files.size(dest) == size
+    if (want != null
+        && Files.isRegularFile(dest)
+        && Files.size(dest) == size
         && Sha256.ofFile(dest, size).equals(want)) {
-      return new DownloadResult(dest, size, want, 0, 0, true, Duration.ofNanos(System.nanoTime() - t0));
+      return new DownloadResult(
+          dest, size, want, 0, 0, true, Duration.ofNanos(System.nanoTime() - t0));
     }
     String name = dest.getFileName().toString();
-    Path partial = dir.resolve("." + name + "." + (want != null ? want.substring(0, 16) : "unverified") + ".partial");
+    Path partial =
+        dir.resolve(
+            "." + name + "." + (want != null ? want.substring(0, 16) : "unverified") + ".partial");
     MessageDigest digest = Sha256.newDigest();
     long offset = 0;
     if (want != null && Files.isRegularFile(partial)) {
@@ -96,15 +117,29 @@ public final class FileDownload {
     if (offset < size || size == 0) {
       HttpResponse<WatchedStream> res = ctx.send(get.build(), "GET " + uri.getPath(), 416);
       try (WatchedStream in = res.body();
-          FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          FileChannel out =
+              FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         int code = res.statusCode();
         if (code == 416) {
           Files.deleteIfExists(partial);
-          throw P2PException.of("GET " + uri.getPath() + " on " + host + ": stale partial file, starting over", host, Kind.PROTOCOL, 416, null);
+          throw P2PException.of(
+              "GET " + uri.getPath() + " on " + host + ": stale partial file, starting over",
+              host,
+              Kind.PROTOCOL,
+              416,
+              null);
         }
         String etag = res.headers().firstValue("ETag").orElse(null);
-        if (want != null && etag != null && !etag.strip().equals("\"" + want + "\"") && expectedSha256 == null) {
-          throw P2PException.of(uri.getPath() + " on " + host + " changed while downloading", host, Kind.PROTOCOL, code, null);
+        if (want != null
+            && etag != null
+            && !etag.strip().equals("\"" + want + "\"")
+            && expectedSha256 == null) {
+          throw P2PException.of(
+              uri.getPath() + " on " + host + " changed while downloading",
+              host,
+              Kind.PROTOCOL,
+              code,
+              null);
         }
         if (code == 200) {
           offset = 0;
@@ -114,7 +149,12 @@ public final class FileDownload {
         } else if (code == 206) {
           String cr = res.headers().firstValue("Content-Range").orElse("");
           if (!cr.startsWith("bytes " + offset + "-")) {
-            throw P2PException.of("GET " + uri.getPath() + " on " + host + ": unexpected Content-Range '" + cr + "'", host, Kind.PROTOCOL, code, null);
+            throw P2PException.of(
+                "GET " + uri.getPath() + " on " + host + ": unexpected Content-Range '" + cr + "'",
+                host,
+                Kind.PROTOCOL,
+                code,
+                null);
           }
           out.truncate(offset);
         }
@@ -129,7 +169,12 @@ public final class FileDownload {
             break;
           }
           if (done + n > size) {
-            throw P2PException.of(uri.getPath() + " on " + host + " sent more than its " + size + " bytes", host, Kind.CHECKSUM_MISMATCH, code, null);
+            throw P2PException.of(
+                uri.getPath() + " on " + host + " sent more than its " + size + " bytes",
+                host,
+                Kind.CHECKSUM_MISMATCH,
+                code,
+                null);
           }
           digest.update(buf, 0, n);
           bb.clear().limit(n);
@@ -144,7 +189,8 @@ public final class FileDownload {
           }
         }
         if (done != size) {
-          throw new java.io.EOFException(uri.getPath() + " on " + host + " ended at byte " + done + " of " + size);
+          throw new java.io.EOFException(
+              uri.getPath() + " on " + host + " ended at byte " + done + " of " + size);
         }
         out.force(true);
       }
@@ -153,14 +199,25 @@ public final class FileDownload {
     if (want != null && !got.equals(want)) {
       Files.deleteIfExists(partial);
       throw P2PException.of(
-          uri.getPath() + " from " + host + ": SHA-256 " + got + " does not match " + want + "; partial file discarded",
-          host, Kind.CHECKSUM_MISMATCH, 200, null);
+          uri.getPath()
+              + " from "
+              + host
+              + ": SHA-256 "
+              + got
+              + " does not match "
+              + want
+              + "; partial file discarded",
+          host,
+          Kind.CHECKSUM_MISMATCH,
+          200,
+          null);
     }
     if (want == null) {
       LOG.debug("{} from {} has no checksum header: installed unverified", uri.getPath(), host);
     }
     install(partial, dest);
-    return new DownloadResult(dest, size, got, received, resumedFrom, false, Duration.ofNanos(System.nanoTime() - t0));
+    return new DownloadResult(
+        dest, size, got, received, resumedFrom, false, Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /** fsync'd rename into place, then the directory fsync'd. */
@@ -169,11 +226,13 @@ public final class FileDownload {
       fc.force(true);
     }
     try {
-      Files.move(partial, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          partial, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(partial, dest, StandardCopyOption.REPLACE_EXISTING);
     }
-    try (FileChannel d = FileChannel.open(dest.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+    try (FileChannel d =
+        FileChannel.open(dest.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
       d.force(true);
     } catch (IOException e) {
       // Some file systems cannot fsync a directory; the rename itself is done.

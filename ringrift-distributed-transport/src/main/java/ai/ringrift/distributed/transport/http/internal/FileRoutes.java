@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /manifest/CAT}, {@code GET|HEAD /files/CAT/PATH} and the Python cluster's {@code
- * GET|HEAD /sync/file?path=PATH}. File bodies go zero-copy ({@link DefaultFileRegion}, sendfile)
- * on plain connections and as 64 KiB chunks under TLS; either way the event loop writes only as
- * fast as the socket drains, so a slow reader costs no memory.
+ * GET|HEAD /sync/file?path=PATH}. File bodies go zero-copy ({@link DefaultFileRegion}, sendfile) on
+ * plain connections and as 64 KiB chunks under TLS; either way the event loop writes only as fast
+ * as the socket drains, so a slow reader costs no memory.
  */
 final class FileRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(FileRoutes.class);
@@ -124,8 +124,10 @@ final class FileRoutes {
           "application/json",
           Json.bytes(
               Map.of(
-                  "error", "too many transfers (limit " + server.settings.maxConcurrentTransfers() + ")",
-                  "status", 503)),
+                  "error",
+                  "too many transfers (limit " + server.settings.maxConcurrentTransfers() + ")",
+                  "status",
+                  503)),
           Map.of("Retry-After", "1"));
       return;
     }
@@ -205,9 +207,14 @@ final class FileRoutes {
     res.headers().set("X-Checksum-Algorithm", "sha256");
     res.headers().set("X-File-Size", size);
     res.headers()
-        .set(HttpHeaderNames.LAST_MODIFIED, HTTP_DATE.format(Instant.ofEpochMilli(attrs.lastModifiedTime().toMillis())));
+        .set(
+            HttpHeaderNames.LAST_MODIFIED,
+            HTTP_DATE.format(Instant.ofEpochMilli(attrs.lastModifiedTime().toMillis())));
     if (range != null) {
-      res.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + "-" + (start + length - 1) + "/" + size);
+      res.headers()
+          .set(
+              HttpHeaderNames.CONTENT_RANGE,
+              "bytes " + start + "-" + (start + length - 1) + "/" + size);
     }
     if (!call.keepAlive()) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -220,7 +227,10 @@ final class FileRoutes {
       last = call.ctx().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     } else if (call.ctx().pipeline().get(SslHandler.class) != null) {
       try {
-        last = call.ctx().writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(fc, start, length, 64 * 1024)));
+        last =
+            call.ctx()
+                .writeAndFlush(
+                    new HttpChunkedInput(new ChunkedNioFile(fc, start, length, 64 * 1024)));
       } catch (IOException e) {
         closeQuietly(fc);
         call.ctx().close();

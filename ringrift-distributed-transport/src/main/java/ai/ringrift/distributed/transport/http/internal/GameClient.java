@@ -39,12 +39,16 @@ public final class GameClient {
     this.importBatch = importBatch;
   }
 
-  /** @return ids per listing page */
+  /**
+   * @return ids per listing page
+   */
   public int pageSize() {
     return pageSize;
   }
 
-  /** @return games per sink transaction */
+  /**
+   * @return games per sink transaction
+   */
   public int importBatch() {
     return importBatch;
   }
@@ -58,8 +62,11 @@ public final class GameClient {
    * @param numPlayers filter or 0
    * @return the page
    */
-  public CompletableFuture<GamePage> list(String cursor, int limit, @Nullable String boardType, int numPlayers) {
-    return calls.getJson(listPath(cursor, limit, boardType, numPlayers)).thenApply(GameClient::page);
+  public CompletableFuture<GamePage> list(
+      String cursor, int limit, @Nullable String boardType, int numPlayers) {
+    return calls
+        .getJson(listPath(cursor, limit, boardType, numPlayers))
+        .thenApply(GameClient::page);
   }
 
   /**
@@ -70,13 +77,19 @@ public final class GameClient {
    */
   public CompletableFuture<List<GamePayload>> get(List<String> ids) {
     List<String> copy = List.copyOf(ids);
-    return calls.core().call(
-        calls.host(), "POST /games/fetch", true, false, calls.core().settings().deadline(),
-        ctx -> {
-          List<GamePayload> out = new ArrayList<>();
-          fetchInto(ctx, copy, out::add, new long[1]);
-          return out;
-        });
+    return calls
+        .core()
+        .call(
+            calls.host(),
+            "POST /games/fetch",
+            true,
+            false,
+            calls.core().settings().deadline(),
+            ctx -> {
+              List<GamePayload> out = new ArrayList<>();
+              fetchInto(ctx, copy, out::add, new long[1]);
+              return out;
+            });
   }
 
   /**
@@ -92,68 +105,82 @@ public final class GameClient {
   public CompletableFuture<GamePullResult> pull(
       String cursor, GameSink sink, @Nullable String boardType, int numPlayers, long maxGames) {
     String host = calls.host();
-    return calls.core().call(
-        host, "pull games", true, false, calls.core().settings().deadline(),
-        ctx -> {
-          long t0 = System.nanoTime();
-          String cur = cursor;
-          long listed = 0;
-          long fetched = 0;
-          long imported = 0;
-          long[] bytes = new long[1];
-          while (fetched < maxGames) {
-            URI u = calls.uri(listPath(cur, pageSize, boardType, numPlayers));
-            HttpResponse<WatchedStream> r = ctx.send(ctx.request(u).GET().build(), "GET /games/ids");
-            GamePage page;
-            try (WatchedStream in = r.body()) {
-              byte[] b = in.readAllBytes();
-              bytes[0] += b.length;
-              page = page(Json.object(b));
-            }
-            listed += page.games().size();
-            List<String> ids = page.games().stream().map(GameSummary::gameId).toList();
-            Set<String> missing = ids.isEmpty() ? Set.of() : sink.missing(ids);
-            List<String> want = ids.stream().filter(missing::contains).toList();
-            if (fetched + want.size() > maxGames) {
-              // Stop inside this page: the cursor stays before it so the rest is listed again.
-              want = want.subList(0, (int) (maxGames - fetched));
-              page = new GamePage(page.games(), cur, true);
-            }
-            if (!want.isEmpty()) {
-              List<GamePayload> batch = new ArrayList<>(importBatch);
-              long[] stored = new long[1];
-              long[] got = new long[1];
-              fetchInto(
-                  ctx,
-                  want,
-                  g -> {
-                    batch.add(g);
-                    got[0]++;
-                    if (batch.size() >= importBatch) {
-                      stored[0] += sink.importGames(List.copyOf(batch), host);
-                      batch.clear();
-                    }
-                  },
-                  bytes);
-              if (!batch.isEmpty()) {
-                stored[0] += sink.importGames(List.copyOf(batch), host);
+    return calls
+        .core()
+        .call(
+            host,
+            "pull games",
+            true,
+            false,
+            calls.core().settings().deadline(),
+            ctx -> {
+              long t0 = System.nanoTime();
+              String cur = cursor;
+              long listed = 0;
+              long fetched = 0;
+              long imported = 0;
+              long[] bytes = new long[1];
+              while (fetched < maxGames) {
+                URI u = calls.uri(listPath(cur, pageSize, boardType, numPlayers));
+                HttpResponse<WatchedStream> r =
+                    ctx.send(ctx.request(u).GET().build(), "GET /games/ids");
+                GamePage page;
+                try (WatchedStream in = r.body()) {
+                  byte[] b = in.readAllBytes();
+                  bytes[0] += b.length;
+                  page = page(Json.object(b));
+                }
+                listed += page.games().size();
+                List<String> ids = page.games().stream().map(GameSummary::gameId).toList();
+                Set<String> missing = ids.isEmpty() ? Set.of() : sink.missing(ids);
+                List<String> want = ids.stream().filter(missing::contains).toList();
+                if (fetched + want.size() > maxGames) {
+                  // Stop inside this page: the cursor stays before it so the rest is listed again.
+                  want = want.subList(0, (int) (maxGames - fetched));
+                  page = new GamePage(page.games(), cur, true);
+                }
+                if (!want.isEmpty()) {
+                  List<GamePayload> batch = new ArrayList<>(importBatch);
+                  long[] stored = new long[1];
+                  long[] got = new long[1];
+                  fetchInto(
+                      ctx,
+                      want,
+                      g -> {
+                        batch.add(g);
+                        got[0]++;
+                        if (batch.size() >= importBatch) {
+                          stored[0] += sink.importGames(List.copyOf(batch), host);
+                          batch.clear();
+                        }
+                      },
+                      bytes);
+                  if (!batch.isEmpty()) {
+                    stored[0] += sink.importGames(List.copyOf(batch), host);
+                  }
+                  fetched += got[0];
+                  imported += stored[0];
+                }
+                cur = page.nextCursor();
+                if (!page.hasMore() || page.games().isEmpty()) {
+                  break;
+                }
               }
-              fetched += got[0];
-              imported += stored[0];
-            }
-            cur = page.nextCursor();
-            if (!page.hasMore() || page.games().isEmpty()) {
-              break;
-            }
-          }
-          return new GamePullResult(
-              host, cur, listed, fetched, imported, bytes[0], Duration.ofNanos(System.nanoTime() - t0));
-        });
+              return new GamePullResult(
+                  host,
+                  cur,
+                  listed,
+                  fetched,
+                  imported,
+                  bytes[0],
+                  Duration.ofNanos(System.nanoTime() - t0));
+            });
   }
 
   /** Streams the games with {@code ids} (in chunks of 10,000) into a consumer. */
   private void fetchInto(
-      ClientCore.AttemptContext ctx, List<String> ids, GameConsumer out, long[] bytes) throws Exception {
+      ClientCore.AttemptContext ctx, List<String> ids, GameConsumer out, long[] bytes)
+      throws Exception {
     for (int i = 0; i < ids.size(); i += GameRoutes.MAX_IDS) {
       List<String> chunk = ids.subList(i, Math.min(ids.size(), i + GameRoutes.MAX_IDS));
       byte[] body = Json.bytes(Map.of("game_ids", chunk));
@@ -171,7 +198,8 @@ public final class GameClient {
           Map<String, Object> doc = Json.object(json);
           Object id = doc.get("game_id");
           if (!(id instanceof String s) || s.isBlank()) {
-            throw PeerCalls.protocol(ctx.host(), "a game frame from " + ctx.host() + " has no game_id");
+            throw PeerCalls.protocol(
+                ctx.host(), "a game frame from " + ctx.host() + " has no game_id");
           }
           out.accept(new GamePayload(s, json));
         }
@@ -185,7 +213,8 @@ public final class GameClient {
     void accept(GamePayload g) throws IOException;
   }
 
-  private static String listPath(String cursor, int limit, @Nullable String boardType, int numPlayers) {
+  private static String listPath(
+      String cursor, int limit, @Nullable String boardType, int numPlayers) {
     StringBuilder sb = new StringBuilder("/games/ids?limit=").append(limit);
     if (!cursor.isEmpty()) {
       sb.append("&after=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
@@ -217,7 +246,8 @@ public final class GameClient {
     }
     Object next = m.get("next_cursor");
     if (!(next instanceof String)) {
-      throw P2PException.of("a game listing has no next_cursor", null, P2PException.Kind.PROTOCOL, 200, null);
+      throw P2PException.of(
+          "a game listing has no next_cursor", null, P2PException.Kind.PROTOCOL, 200, null);
     }
     return new GamePage(games, (String) next, Boolean.TRUE.equals(m.get("has_more")));
   }

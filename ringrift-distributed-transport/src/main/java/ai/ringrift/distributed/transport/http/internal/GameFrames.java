@@ -123,7 +123,8 @@ public final class GameFrames {
         return null;
       }
       if (n < 0 || n > MAX_FRAME) {
-        throw new IOException("game frame of " + Integer.toUnsignedString(n) + " bytes, over the limit " + MAX_FRAME);
+        throw new IOException(
+            "game frame of " + Integer.toUnsignedString(n) + " bytes, over the limit " + MAX_FRAME);
       }
       byte[] b = new byte[n];
       try {

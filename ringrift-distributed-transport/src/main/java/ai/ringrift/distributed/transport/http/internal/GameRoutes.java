@@ -96,7 +96,14 @@ final class GameRoutes {
                 call,
                 400,
                 "application/json",
-                Json.bytes(Map.of("error", "cursor_invalid", "status", 400, "detail", String.valueOf(e.getMessage()))),
+                Json.bytes(
+                    Map.of(
+                        "error",
+                        "cursor_invalid",
+                        "status",
+                        400,
+                        "detail",
+                        String.valueOf(e.getMessage()))),
                 Map.of());
             return;
           }
@@ -131,7 +138,10 @@ final class GameRoutes {
       ids = parseIds(call.body());
     } catch (IOException e) {
       server.metrics.error(call.route(), "bad_body");
-      h.sendError(call, 400, "body must be {\"game_ids\": [up to " + MAX_IDS + " strings]}: " + e.getMessage());
+      h.sendError(
+          call,
+          400,
+          "body must be {\"game_ids\": [up to " + MAX_IDS + " strings]}: " + e.getMessage());
       return;
     }
     if (!server.transfers.tryAcquire()) {
@@ -170,7 +180,8 @@ final class GameRoutes {
     ch.writeAndFlush(res);
     AtomicLong bytes = new AtomicLong();
     ChannelOutputStream out =
-        new ChannelOutputStream(ch, server.settings.writeStallTimeout().toMillis(), bytes::addAndGet);
+        new ChannelOutputStream(
+            ch, server.settings.writeStallTimeout().toMillis(), bytes::addAndGet);
     try {
       GameFrames.Writer w = new GameFrames.Writer(out);
       src.readGames(ids, w::write);
@@ -179,7 +190,8 @@ final class GameRoutes {
     } catch (IOException | RuntimeException e) {
       // The status is sent: the only way to say "failed" is to cut the stream before its end frame.
       LOG.debug("game stream to {} ended early", ch.remoteAddress(), e);
-      server.metrics.error(call.route(), e instanceof IOException ? "client_gone" : "source_failed");
+      server.metrics.error(
+          call.route(), e instanceof IOException ? "client_gone" : "source_failed");
       ch.close();
       return;
     }

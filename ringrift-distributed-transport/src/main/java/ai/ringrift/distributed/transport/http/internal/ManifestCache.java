@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The SHA-256 of served files, cached by (path, size, mtime) so an unchanged file is hashed once.
- * A file that changes while it is hashed is not cached. Thread-safe; every method blocks (file
+ * The SHA-256 of served files, cached by (path, size, mtime) so an unchanged file is hashed once. A
+ * file that changes while it is hashed is not cached. Thread-safe; every method blocks (file
  * system, hashing): call on the blocking executor.
  */
 public final class ManifestCache {
@@ -32,14 +32,22 @@ public final class ManifestCache {
    * @throws IOException if it cannot be read
    */
   public String sha256(Path file, BasicFileAttributes attrs) throws IOException {
-    Key key = new Key(file, attrs.size(), attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+    Key key =
+        new Key(
+            file,
+            attrs.size(),
+            attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
     Map.Entry<Key, String> hit = cache.get(file);
     if (hit != null && hit.getKey().equals(key)) {
       return hit.getValue();
     }
     String sha = Sha256.ofFile(file, attrs.size());
     BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
-    Key now = new Key(file, after.size(), after.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+    Key now =
+        new Key(
+            file,
+            after.size(),
+            after.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
     if (now.equals(key)) {
       cache.put(file, Map.entry(key, sha));
     }
@@ -57,12 +65,13 @@ public final class ManifestCache {
     Map.Entry<Key, String> hit = cache.get(file);
     return hit != null
         && hit.getKey().size() == attrs.size()
-        && hit.getKey().mtimeNanos() == attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        && hit.getKey().mtimeNanos()
+            == attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /**
-   * The manifest of a category: every regular file under the root (symbolic links that stay
-   * inside the root included, hidden names and partial downloads excluded), hashed.
+   * The manifest of a category: every regular file under the root (symbolic links that stay inside
+   * the root included, hidden names and partial downloads excluded), hashed.
    *
    * @param category the category's name
    * @param root its root
@@ -122,7 +131,8 @@ public final class ManifestCache {
           }
 
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             String name = file.getFileName().toString();
             if (name.startsWith(".") || name.endsWith(".partial")) {
               return FileVisitResult.CONTINUE;

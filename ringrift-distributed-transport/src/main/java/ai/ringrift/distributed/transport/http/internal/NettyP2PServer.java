@@ -84,8 +84,10 @@ public final class NettyP2PServer {
             activeTransfers::get);
     this.transfers = new Semaphore(settings.maxConcurrentTransfers());
     this.startedAt = settings.clock().instant();
-    this.boss = new MultiThreadIoEventLoopGroup(1, daemonNetty("p2p-accept"), NioIoHandler.newFactory());
-    this.workers = new MultiThreadIoEventLoopGroup(2, daemonNetty("p2p-io"), NioIoHandler.newFactory());
+    this.boss =
+        new MultiThreadIoEventLoopGroup(1, daemonNetty("p2p-accept"), NioIoHandler.newFactory());
+    this.workers =
+        new MultiThreadIoEventLoopGroup(2, daemonNetty("p2p-io"), NioIoHandler.newFactory());
   }
 
   /**
@@ -99,7 +101,8 @@ public final class NettyP2PServer {
     }
     if (closing.get()) {
       started.completeExceptionally(
-          new P2PException("the P2P service was closed", null, P2PException.Kind.CANCELLED, 0, null));
+          new P2PException(
+              "the P2P service was closed", null, P2PException.Kind.CANCELLED, 0, null));
       return started;
     }
     ServerBootstrap b =
@@ -127,7 +130,8 @@ public final class NettyP2PServer {
                 serverChannel = ch;
                 channels.add(ch);
                 InetSocketAddress a = (InetSocketAddress) ch.localAddress();
-                LOG.info("P2P service of node {} listening on {} ({})", settings.nodeId(), a, settings);
+                LOG.info(
+                    "P2P service of node {} listening on {} ({})", settings.nodeId(), a, settings);
                 blocking.execute(() -> started.complete(a));
               } else {
                 P2PException e =
@@ -158,7 +162,9 @@ public final class NettyP2PServer {
     p.addLast(
         "guard",
         new SlowClientGuard(
-            settings.idleTimeout().toNanos(), settings.requestTimeout().toNanos(), metrics::closed));
+            settings.idleTimeout().toNanos(),
+            settings.requestTimeout().toNanos(),
+            metrics::closed));
     p.addLast(
         "codec",
         new HttpServerCodec(
@@ -228,7 +234,8 @@ public final class NettyP2PServer {
             () -> {
               try {
                 channels.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
-                boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                boss.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                    .awaitUninterruptibly(5, TimeUnit.SECONDS);
                 workers
                     .shutdownGracefully(0, 2, TimeUnit.SECONDS)
                     .awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -243,7 +250,11 @@ public final class NettyP2PServer {
                 if (!started.isDone()) {
                   started.completeExceptionally(
                       new P2PException(
-                          "the P2P service was closed", null, P2PException.Kind.CANCELLED, 0, null));
+                          "the P2P service was closed",
+                          null,
+                          P2PException.Kind.CANCELLED,
+                          0,
+                          null));
                 }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -260,7 +271,11 @@ public final class NettyP2PServer {
   @Override
   public String toString() {
     Channel ch = serverChannel;
-    return "P2PServer{node=" + settings.nodeId() + " " + (ch != null ? ch.localAddress() : "unbound") + "}";
+    return "P2PServer{node="
+        + settings.nodeId()
+        + " "
+        + (ch != null ? ch.localAddress() : "unbound")
+        + "}";
   }
 
   private static ThreadFactory daemon(String prefix) {

@@ -95,7 +95,13 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                   ? 414
                   : cause instanceof TooLongFrameException ? 413 : 400;
       server.metrics.error("malformed", "http_" + code);
-      sendError(ctx, false, "malformed", t0, code, "malformed request: " + cause.getClass().getSimpleName());
+      sendError(
+          ctx,
+          false,
+          "malformed",
+          t0,
+          code,
+          "malformed request: " + cause.getClass().getSimpleName());
       return;
     }
     QueryStringDecoder qsd;
@@ -264,8 +270,14 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   private void sendError(
-      ChannelHandlerContext ctx, boolean keepAlive, String route, long t0, int code, String message) {
-    Call c = new Call(ctx, HttpMethod.GET, "", Map.of(), keepAlive, route, t0, new byte[0], null, null);
+      ChannelHandlerContext ctx,
+      boolean keepAlive,
+      String route,
+      long t0,
+      int code,
+      String message) {
+    Call c =
+        new Call(ctx, HttpMethod.GET, "", Map.of(), keepAlive, route, t0, new byte[0], null, null);
     send(c, code, "application/json", errorBody(code, message), Map.of());
   }
 
@@ -283,11 +295,14 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(code),
-            call.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+            call.method().equals(HttpMethod.HEAD)
+                ? Unpooled.EMPTY_BUFFER
+                : Unpooled.wrappedBuffer(body));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     res.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     headers.forEach(res.headers()::set);
-    boolean keep = call.keepAlive() && code < 500 && code != 400 && code != 413 && code != 414 && code != 431;
+    boolean keep =
+        call.keepAlive() && code < 500 && code != 400 && code != 413 && code != 414 && code != 431;
     if (!keep) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
@@ -308,7 +323,9 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         (ChannelFutureListener)
             f -> {
               server.metrics.request(
-                  call.route(), code, java.time.Duration.ofNanos(System.nanoTime() - call.startNanos()));
+                  call.route(),
+                  code,
+                  java.time.Duration.ofNanos(System.nanoTime() - call.startNanos()));
               if (!f.isSuccess() || !keepAlive) {
                 f.channel().close();
                 return;

@@ -31,8 +31,8 @@ public final class PathResolver {
   }
 
   /**
-   * Checks a decoded relative path's syntax and returns it with separators normalised to {@code
-   * /}; a leading {@code /} is dropped as the Python service does.
+   * Checks a decoded relative path's syntax and returns it with separators normalised to {@code /};
+   * a leading {@code /} is dropped as the Python service does.
    *
    * @param raw the path as decoded from the URL (once)
    * @return the relative path

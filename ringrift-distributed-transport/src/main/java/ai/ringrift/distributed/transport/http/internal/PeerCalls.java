@@ -88,7 +88,8 @@ public final class PeerCalls {
         false,
         core.settings().deadline(),
         ctx -> {
-          HttpResponse<WatchedStream> r = ctx.send(ctx.request(u).GET().build(), "GET " + pathOf(pathAndQuery));
+          HttpResponse<WatchedStream> r =
+              ctx.send(ctx.request(u).GET().build(), "GET " + pathOf(pathAndQuery));
           try (WatchedStream in = r.body()) {
             return Json.object(in.readAllBytes());
           }
@@ -103,7 +104,8 @@ public final class PeerCalls {
    * @param idempotent whether to retry
    * @return the object
    */
-  public CompletableFuture<Map<String, Object>> postJson(String path, Object body, boolean idempotent) {
+  public CompletableFuture<Map<String, Object>> postJson(
+      String path, Object body, boolean idempotent) {
     URI u = uri(path);
     byte[] json = Json.bytes(body);
     return core.call(
@@ -218,10 +220,18 @@ public final class PeerCalls {
    * @return the result
    */
   public CompletableFuture<DownloadResult> download(
-      String pathAndQuery, Path dest, @Nullable String sha, Duration deadline, TransferListener listener) {
+      String pathAndQuery,
+      Path dest,
+      @Nullable String sha,
+      Duration deadline,
+      TransferListener listener) {
     URI u = uri(pathAndQuery);
     return core.call(
-        host(), "download " + pathOf(pathAndQuery), true, true, deadline,
+        host(),
+        "download " + pathOf(pathAndQuery),
+        true,
+        true,
+        deadline,
         ctx -> FileDownload.run(ctx, u, dest, sha, listener));
   }
 
@@ -236,7 +246,11 @@ public final class PeerCalls {
    * @return the answer
    */
   public CompletableFuture<Map<String, Object>> requestPull(
-      String sourceNodeId, String sourceHost, int sourcePort, @Nullable String category, List<String> files) {
+      String sourceNodeId,
+      String sourceHost,
+      int sourcePort,
+      @Nullable String category,
+      List<String> files) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("source_node_id", sourceNodeId);
     body.put("source_host", sourceHost);
@@ -262,11 +276,12 @@ public final class PeerCalls {
 
   private static Map<String, Object> nonNullValues(Map<String, Object> m) {
     Map<String, Object> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> {
-      if (v != null) {
-        out.put(k, v);
-      }
-    });
+    m.forEach(
+        (k, v) -> {
+          if (v != null) {
+            out.put(k, v);
+          }
+        });
     return out;
   }
 

@@ -55,7 +55,8 @@ public final class Sha256 {
         }
         int n = ch.read(buf);
         if (n < 0) {
-          throw new IOException(file + " is shorter than " + length + " bytes (ended at " + done + ")");
+          throw new IOException(
+              file + " is shorter than " + length + " bytes (ended at " + done + ")");
         }
         buf.flip();
         digest.update(buf);

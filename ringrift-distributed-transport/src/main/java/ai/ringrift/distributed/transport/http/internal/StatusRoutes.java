@@ -57,12 +57,17 @@ final class StatusRoutes {
                 call,
                 200,
                 "text/plain; version=0.0.4; charset=utf-8",
-                server.metrics.registry().scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                server
+                    .metrics
+                    .registry()
+                    .scrape()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 Map.of()));
   }
 
   void status(P2PRequestHandler.Call call) {
-    h.offload(call, () -> h.send(call, 200, "application/json", Json.bytes(statusDocument()), Map.of()));
+    h.offload(
+        call, () -> h.send(call, 200, "application/json", Json.bytes(statusDocument()), Map.of()));
   }
 
   /** Blocking: counts games, stats the disk, walks the category roots. */
@@ -91,14 +96,16 @@ final class StatusRoutes {
     }
     doc.put("game_count", counts.values().stream().mapToLong(Long::longValue).sum());
     doc.put("game_counts", counts);
-    Path diskPath = s.dataDir() != null ? s.dataDir() : s.categories().values().stream().findFirst().orElse(Path.of("."));
+    Path diskPath =
+        s.dataDir() != null
+            ? s.dataDir()
+            : s.categories().values().stream().findFirst().orElse(Path.of("."));
     doc.put("disk", disk(diskPath));
     Map<String, Object> manifests = new LinkedHashMap<>();
     for (Map.Entry<String, Path> e : s.categories().entrySet()) {
       try {
         long[] sum = server.manifests.summary(e.getValue());
-        manifests.put(
-            e.getKey(), Map.of("files", sum[0], "bytes", sum[1], "hashed", sum[2]));
+        manifests.put(e.getKey(), Map.of("files", sum[0], "bytes", sum[1], "hashed", sum[2]));
       } catch (IOException ex) {
         manifests.put(e.getKey(), Map.of("error", String.valueOf(ex.getMessage())));
       }

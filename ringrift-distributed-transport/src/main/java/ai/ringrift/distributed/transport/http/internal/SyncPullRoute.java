@@ -46,14 +46,23 @@ final class SyncPullRoute {
     Object hostObj = body.get("source_host");
     Object portObj = body.getOrDefault("source_port", 8770);
     Object catObj = body.get("category");
-    if (!(node instanceof String) || !(files instanceof List<?> list) || list.isEmpty()
-        || list.size() > MAX_FILES || !(hostObj instanceof String host) || host.isBlank()
-        || !(portObj instanceof Number port) || port.intValue() < 1 || port.intValue() > 65535
+    if (!(node instanceof String)
+        || !(files instanceof List<?> list)
+        || list.isEmpty()
+        || list.size() > MAX_FILES
+        || !(hostObj instanceof String host)
+        || host.isBlank()
+        || !(portObj instanceof Number port)
+        || port.intValue() < 1
+        || port.intValue() > 65535
         || catObj != null && !(catObj instanceof String)) {
       server.metrics.error(call.route(), "bad_body");
       h.sendError(
-          call, 400,
-          "need source_node_id (string), files (1.." + MAX_FILES + " paths), source_host, source_port; optional category");
+          call,
+          400,
+          "need source_node_id (string), files (1.."
+              + MAX_FILES
+              + " paths), source_host, source_port; optional category");
       return;
     }
     Path root;
@@ -91,14 +100,29 @@ final class SyncPullRoute {
   }
 
   /** Blocking: checks the disk, then downloads the files one by one and answers. */
-  private void run(P2PRequestHandler.Call call, Path root, String category, String host, int port, List<String> paths) {
+  private void run(
+      P2PRequestHandler.Call call,
+      Path root,
+      String category,
+      String host,
+      int port,
+      List<String> paths) {
     Map<String, Object> disk = StatusRoutes.disk(root);
-    if (disk.get("used_percent") instanceof Double used && used >= server.settings.maxDiskUsagePercent()) {
+    if (disk.get("used_percent") instanceof Double used
+        && used >= server.settings.maxDiskUsagePercent()) {
       server.metrics.error(call.route(), "disk_full");
       h.send(
-          call, 507, "application/json",
-          Json.bytes(Map.of("error", "disk " + used + "% full", "disk_percent", used,
-              "threshold", server.settings.maxDiskUsagePercent())),
+          call,
+          507,
+          "application/json",
+          Json.bytes(
+              Map.of(
+                  "error",
+                  "disk " + used + "% full",
+                  "disk_percent",
+                  used,
+                  "threshold",
+                  server.settings.maxDiskUsagePercent())),
           Map.of());
       return;
     }

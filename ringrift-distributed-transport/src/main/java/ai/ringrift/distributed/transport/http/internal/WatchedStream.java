@@ -29,12 +29,16 @@ public final class WatchedStream extends FilterInputStream {
    * @param deadlineNanos {@link System#nanoTime()} by which everything must be read
    */
   public WatchedStream(
-      InputStream in, ScheduledExecutorService scheduler, long readTimeoutNanos, long deadlineNanos) {
+      InputStream in,
+      ScheduledExecutorService scheduler,
+      long readTimeoutNanos,
+      long deadlineNanos) {
     super(in);
     this.readTimeoutNanos = readTimeoutNanos;
     this.deadlineNanos = deadlineNanos;
     long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), readTimeoutNanos / 4);
-    this.watchdog = scheduler.scheduleAtFixedRate(this::check, period, period, TimeUnit.NANOSECONDS);
+    this.watchdog =
+        scheduler.scheduleAtFixedRate(this::check, period, period, TimeUnit.NANOSECONDS);
   }
 
   private void check() {
