@@ -1,0 +1,533 @@
+package ai.ringrift.distributed.storage.internal;
+
+import ai.ringrift.distributed.storage.AtomicFiles;
+import ai.ringrift.distributed.storage.StorageException;
+import ai.ringrift.distributed.storage.games.ConfigKey;
+import ai.ringrift.distributed.storage.games.GameCursor;
+import ai.ringrift.distributed.storage.games.GameFilter;
+import ai.ringrift.distributed.storage.games.GamePage;
+import ai.ringrift.distributed.storage.games.GameRecord;
+import ai.ringrift.distributed.storage.games.GameStore;
+import ai.ringrift.distributed.storage.games.ImportReport;
+import ai.ringrift.distributed.storage.games.IndexStats;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link GameStore} implementation; see its contract. */
+public final class DefaultGameStore implements GameStore {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultGameStore.class);
+
+  private final Path gamesDir;
+  private final Path syncedDir;
+  private final Path indexFile;
+  private final Executor executor;
+  private final @Nullable ExecutorService ownExecutor;
+  private final Clock clock;
+  private final int batchSize;
+  private final Duration pendingWindow;
+  private final Sqlite.Journal journal;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<ConfigKey, LibraryDb> libraryDbs = new HashMap<>();
+  private volatile boolean closed;
+  private boolean resourcesClosed;
+  private @Nullable CompletableFuture<Void> closing;
+  private @Nullable GameIndex index;
+  private @Nullable FileChannel lockChannel;
+  private @Nullable FileLock writeLock;
+
+  /**
+   * Creates the store; files open lazily.
+   *
+   * @param gamesDir the games directory
+   * @param syncedDir where imports land
+   * @param indexFile the index file
+   * @param executor an injected executor, or null to own one
+   * @param clock ages placeholders
+   * @param batchSize games per import transaction
+   * @param pendingWindow how long placeholders are re-checked
+   * @param rollbackJournal forced journal choice, or null for automatic
+   * @param mountTable the mount table text, or null to read the process's
+   */
+  public DefaultGameStore(
+      Path gamesDir,
+      Path syncedDir,
+      Path indexFile,
+      @Nullable Executor executor,
+      Clock clock,
+      int batchSize,
+      Duration pendingWindow,
+      @Nullable Boolean rollbackJournal,
+      @Nullable String mountTable) {
+    this.gamesDir = gamesDir;
+    this.syncedDir = syncedDir;
+    this.indexFile = indexFile;
+    if (executor == null) {
+      this.ownExecutor =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "ringrift-game-store");
+                t.setDaemon(true);
+                return t;
+              });
+      this.executor = ownExecutor;
+    } else {
+      this.ownExecutor = null;
+      this.executor = executor;
+    }
+    this.clock = clock;
+    this.batchSize = batchSize;
+    this.pendingWindow = pendingWindow;
+    MountTable mounts = mountTable != null ? MountTable.parse(mountTable) : MountTable.current();
+    this.journal =
+        rollbackJournal != null
+            ? (rollbackJournal ? Sqlite.Journal.DELETE : Sqlite.Journal.WAL)
+            : Sqlite.Journal.forPath(syncedDir, mounts);
+  }
+
+  @Override
+  public Path gamesDirectory() {
+    return gamesDir;
+  }
+
+  @Override
+  public Path syncedDirectory() {
+    return syncedDir;
+  }
+
+  @Override
+  public CompletableFuture<List<Path>> databases() {
+    return submit(this::discover);
+  }
+
+  @Override
+  public CompletableFuture<IndexStats> refresh() {
+    return submit(this::refreshNow);
+  }
+
+  @Override
+  public CompletableFuture<Map<ConfigKey, Long>> countsByConfig() {
+    return submit(
+        () -> {
+          refreshNow();
+          return index().counts();
+        });
+  }
+
+  @Override
+  public CompletableFuture<GamePage> idsAfter(GameCursor cursor, int limit, GameFilter filter) {
+    Objects.requireNonNull(cursor, "cursor");
+    Objects.requireNonNull(filter, "filter");
+    if (limit < 1 || limit > 100_000) {
+      throw new IllegalArgumentException("limit must be 1..100000, got " + limit);
+    }
+    return submit(
+        () -> {
+          refreshNow();
+          return index().after(cursor, limit, filter);
+        });
+  }
+
+  @Override
+  public CompletableFuture<ReadResult> readGames(
+      Collection<String> gameIds, Consumer<? super GameRecord> sink) {
+    List<String> ids = new ArrayList<>(new LinkedHashSet<>(Objects.requireNonNull(gameIds, "gameIds")));
+    Objects.requireNonNull(sink, "sink");
+    return submit(() -> read(ids, sink));
+  }
+
+  @Override
+  public CompletableFuture<ImportReport> importGames(Iterable<GameRecord> games) {
+    Objects.requireNonNull(games, "games");
+    return submit(() -> importNow(games));
+  }
+
+  private ReadResult read(List<String> ids, Consumer<? super GameRecord> sink) throws SQLException {
+    GameIndex idx = index();
+    boolean refreshed = false;
+    long delivered = 0;
+    List<String> missing = new ArrayList<>();
+    Map<Path, Connection> connections = new HashMap<>();
+    Map<Path, SourceReader> readers = new HashMap<>();
+    try {
+      for (String id : ids) {
+        Optional<Path> source = idx.sourceOf(id);
+        if (source.isEmpty() && !refreshed) {
+          refreshNow();
+          refreshed = true;
+          source = idx.sourceOf(id);
+        }
+        if (source.isEmpty() || !Files.exists(source.get())) {
+          missing.add(id);
+          continue;
+        }
+        Path p = source.get();
+        SourceReader reader = readers.get(p);
+        if (reader == null) {
+          Connection c = Sqlite.openReadOnly(p);
+          connections.put(p, c);
+          SchemaV18.requireV18(c, p);
+          reader = new SourceReader(c);
+          readers.put(p, reader);
+        }
+        Connection c = connections.get(p);
+        SourceReader r = reader;
+        GameRecord game =
+            Sqlite.retrying(
+                p,
+                "read game " + id,
+                Sqlite.Retry.DEFAULT,
+                () -> {
+                  c.setAutoCommit(false);
+                  try {
+                    return r.readFinished(id);
+                  } finally {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                  }
+                });
+        if (game == null) {
+          missing.add(id);
+          continue;
+        }
+        sink.accept(game);
+        delivered++;
+      }
+    } finally {
+      for (SourceReader r : readers.values()) {
+        r.close();
+      }
+      for (Connection c : connections.values()) {
+        c.close();
+      }
+    }
+    return new ReadResult(delivered, missing);
+  }
+
+  private ImportReport importNow(Iterable<GameRecord> games) throws SQLException {
+    acquireWriteLock();
+    GameIndex idx = index();
+    refreshNow();
+    long imported = 0;
+    long duplicates = 0;
+    long unfinished = 0;
+    List<ImportReport.Rejected> rejected = new ArrayList<>();
+    List<ImportReport.SameContent> same = new ArrayList<>();
+    Map<ConfigKey, Long> byConfig = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    Map<String, String> fingerprints = new HashMap<>();
+    Set<LibraryDb> dirty = new LinkedHashSet<>();
+    int inBatch = 0;
+    try {
+      for (GameRecord r : games) {
+        String id = r.gameId();
+        if (seen.contains(id) || idx.contains(id)) {
+          duplicates++;
+          continue;
+        }
+        if (!r.isFinished()) {
+          unfinished++;
+          continue;
+        }
+        ConfigKey k = r.config();
+        if (!k.board().matches("[a-z0-9]+")) {
+          rejected.add(new ImportReport.Rejected(id, "board type '" + k.board() + "' is not [a-z0-9]+"));
+          continue;
+        }
+        LibraryDb db = libraryDb(k);
+        if (db.contains(id)) {
+          duplicates++;
+          continue;
+        }
+        String why = db.incompatibility(r);
+        if (why != null) {
+          rejected.add(new ImportReport.Rejected(id, why));
+          continue;
+        }
+        String fp = r.fingerprint();
+        String sameAs = fingerprints.get(fp);
+        if (sameAs == null) {
+          sameAs = idx.gameWithFingerprint(fp).orElse(null);
+        }
+        try {
+          db.write(r);
+        } catch (SQLException e) {
+          rejected.add(new ImportReport.Rejected(id, "cannot write into " + db.file() + ": " + e.getMessage()));
+          continue;
+        }
+        dirty.add(db);
+        seen.add(id);
+        fingerprints.putIfAbsent(fp, id);
+        if (sameAs != null) {
+          same.add(new ImportReport.SameContent(id, sameAs, fp));
+        }
+        imported++;
+        byConfig.merge(k, 1L, Long::sum);
+        if (++inBatch >= batchSize) {
+          commit(dirty);
+          inBatch = 0;
+        }
+      }
+      commit(dirty);
+    } catch (SQLException | RuntimeException e) {
+      for (LibraryDb db : libraryDbs.values()) {
+        db.rollbackQuietly();
+      }
+      throw e;
+    }
+    if (imported > 0) {
+      refreshNow();
+    }
+    if (!same.isEmpty()) {
+      LOG.warn("{} imported games have the same content as another game under a different id", same.size());
+    }
+    return new ImportReport(imported, duplicates, unfinished, rejected, same, byConfig);
+  }
+
+  private static void commit(Set<LibraryDb> dirty) throws SQLException {
+    for (LibraryDb db : dirty) {
+      db.commit();
+    }
+    dirty.clear();
+  }
+
+  private LibraryDb libraryDb(ConfigKey k) {
+    LibraryDb db = libraryDbs.get(k);
+    if (db == null) {
+      db = new LibraryDb(syncedDir.resolve("synced_" + k + ".db"), journal);
+      libraryDbs.put(k, db);
+    }
+    return db;
+  }
+
+  private void acquireWriteLock() {
+    if (writeLock != null) {
+      return;
+    }
+    Path lockFile = syncedDir.resolve(".lock");
+    try {
+      Files.createDirectories(syncedDir);
+      FileChannel ch =
+          FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        l = null;
+      }
+      if (l == null) {
+        ch.close();
+        throw new StorageException(
+            "another game store (in this or another process) writes into "
+                + syncedDir
+                + " (lock "
+                + lockFile
+                + " is held)");
+      }
+      lockChannel = ch;
+      writeLock = l;
+    } catch (IOException e) {
+      throw new StorageException("cannot lock " + lockFile + ": " + e, e);
+    }
+  }
+
+  private IndexStats refreshNow() {
+    IndexStats s = index().refresh(discover());
+    if (s.newGames() > 0 || s.fullRescans() > 0) {
+      LOG.debug("game index refresh: {}", s);
+    }
+    return s;
+  }
+
+  private GameIndex index() {
+    GameIndex idx = index;
+    if (idx == null) {
+      idx = new GameIndex(indexFile, journal, clock, pendingWindow, Sqlite.Retry.DEFAULT);
+      index = idx;
+    }
+    return idx;
+  }
+
+  private List<Path> discover() {
+    List<Path> found = new ArrayList<>();
+    if (!Files.isDirectory(gamesDir)) {
+      return found;
+    }
+    try {
+      Files.walkFileTree(
+          gamesDir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              boolean hidden = !dir.equals(gamesDir) && dir.getFileName().toString().startsWith(".");
+              return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              String name = file.getFileName().toString();
+              if (attrs.isRegularFile()
+                  && name.endsWith(".db")
+                  && !name.startsWith(".")
+                  && !AtomicFiles.isTempFile(file)
+                  && !file.equals(indexFile)) {
+                found.add(file.toAbsolutePath().normalize());
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              LOG.debug("cannot visit {}: {}", file, e.toString());
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new StorageException("cannot list game databases under " + gamesDir + ": " + e, e);
+    }
+    found.sort(null);
+    return found;
+  }
+
+  /** A blocking step of an operation. */
+  @FunctionalInterface
+  private interface Step<T> {
+    T run() throws Exception;
+  }
+
+  private <T> CompletableFuture<T> submit(Step<T> step) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    if (closed) {
+      f.completeExceptionally(new StorageException("the game store on " + gamesDir + " is closed"));
+      return f;
+    }
+    try {
+      executor.execute(
+          () -> {
+            lock.lock();
+            try {
+              if (resourcesClosed) {
+                throw new StorageException("the game store on " + gamesDir + " is closed");
+              }
+              f.complete(step.run());
+            } catch (Throwable t) {
+              f.completeExceptionally(translate(t));
+            } finally {
+              lock.unlock();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(new StorageException("the game store on " + gamesDir + " is closed", e));
+    }
+    return f;
+  }
+
+  private Throwable translate(Throwable t) {
+    Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (e instanceof SQLException) {
+      return new StorageException("game store on " + gamesDir + ": " + e.getMessage(), e);
+    }
+    if (e instanceof IOException) {
+      return new StorageException("game store on " + gamesDir + ": " + e, e);
+    }
+    return e;
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> closeAsync() {
+    if (closing != null) {
+      return closing;
+    }
+    closed = true;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    closing = done;
+    Runnable shut =
+        () -> {
+          lock.lock();
+          try {
+            closeResources();
+            done.complete(null);
+          } catch (Throwable t) {
+            done.completeExceptionally(translate(t));
+          } finally {
+            lock.unlock();
+          }
+        };
+    try {
+      executor.execute(shut);
+    } catch (RejectedExecutionException e) {
+      shut.run();
+    }
+    if (ownExecutor != null) {
+      ownExecutor.shutdown();
+    }
+    return done;
+  }
+
+  private void closeResources() throws IOException {
+    resourcesClosed = true;
+    for (LibraryDb db : libraryDbs.values()) {
+      db.close();
+    }
+    libraryDbs.clear();
+    GameIndex idx = index;
+    if (idx != null) {
+      idx.close();
+      index = null;
+    }
+    if (writeLock != null) {
+      writeLock.release();
+      writeLock = null;
+    }
+    if (lockChannel != null) {
+      lockChannel.close();
+      lockChannel = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      closeAsync().join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      throw new StorageException("closing the game store on " + gamesDir + " failed", c);
+    }
+  }
+}
