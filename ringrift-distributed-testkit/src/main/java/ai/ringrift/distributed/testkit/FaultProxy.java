@@ -53,7 +53,7 @@ public final class FaultProxy implements AutoCloseable {
   private volatile long cutAfterBytes = -1;
   private volatile long resetAfterBytes = -1;
   private final AtomicLong cutNextAfter = new AtomicLong(-1);
-  private final AtomicLong corruptNextAt = new AtomicLong(-1);
+  private volatile long corruptAt = -1;
   private volatile boolean blackhole;
   private volatile long throttleBytesPerSecond;
 
@@ -139,14 +139,15 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * Flips one byte (XOR 0xFF) of the next accepted connection's download stream, at {@code offset}
-   * bytes from its start (HTTP headers included): the bytes arrive, but wrong.
+   * Flips one byte (XOR 0xFF) of every new connection's download stream, at {@code offset} bytes
+   * from its start (HTTP headers included), until {@link #clearFaults()}: the bytes arrive, but
+   * wrong.
    *
    * @param offset the byte to corrupt, counted from the first byte the target sends
    * @return this proxy
    */
-  public FaultProxy corruptNextConnectionAt(long offset) {
-    corruptNextAt.set(requireNonNegative(offset));
+  public FaultProxy corruptAt(long offset) {
+    this.corruptAt = requireNonNegative(offset);
     return this;
   }
 
@@ -195,7 +196,7 @@ public final class FaultProxy implements AutoCloseable {
     cutAfterBytes = -1;
     resetAfterBytes = -1;
     cutNextAfter.set(-1);
-    corruptNextAt.set(-1);
+    corruptAt = -1;
     blackhole = false;
     throttleBytesPerSecond = 0;
     return this;
@@ -257,7 +258,7 @@ public final class FaultProxy implements AutoCloseable {
       connections.incrementAndGet();
       sockets.add(client);
       long oneShot = cutNextAfter.getAndSet(-1);
-      long corrupt = corruptNextAt.getAndSet(-1);
+      long corrupt = corruptAt;
       Thread t =
           new Thread(
               () -> connect(client, oneShot, corrupt), "fault-proxy-conn-" + client.getPort());

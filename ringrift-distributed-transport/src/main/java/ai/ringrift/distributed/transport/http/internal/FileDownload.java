@@ -25,11 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One download attempt: learn size and SHA-256 ({@code HEAD}), skip if the destination already
- * matches, resume a partial file with {@code Range}/{@code If-Range}, hash while writing, verify
- * size and SHA-256, fsync, rename atomically into place, fsync the directory. The partial file is
- * named after the content it is for ({@code .NAME.<sha prefix>.partial}), so a partial of another
- * version is never appended to. Blocking; runs on the client's executor.
+ * One download attempt (not {@code AtomicFiles.install}: that deletes its temporary file on
+ * failure, and a download keeps its partial file to resume from): learn size and SHA-256 ({@code
+ * HEAD}), skip if the destination already matches, resume a partial file with {@code Range}/{@code
+ * If-Range}, hash while writing, verify size and SHA-256, fsync, rename atomically into place,
+ * fsync the directory. The partial file is named after the content it is for ({@code .NAME.<sha
+ * prefix>.partial}), so a partial of another version is never appended to. Blocking; runs on the
+ * client's executor.
  */
 public final class FileDownload {
   private static final Logger LOG = LoggerFactory.getLogger(FileDownload.class);
@@ -224,6 +226,13 @@ public final class FileDownload {
   static void install(Path partial, Path dest) throws IOException {
     try (FileChannel fc = FileChannel.open(partial, StandardOpenOption.WRITE)) {
       fc.force(true);
+    }
+    try {
+      // rw-r--r--: the Python cluster shipped unreadable 0600 files.
+      Files.setPosixFilePermissions(
+          partial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
     }
     try {
       Files.move(
