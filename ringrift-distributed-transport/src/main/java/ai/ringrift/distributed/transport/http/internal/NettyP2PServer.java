@@ -158,7 +158,8 @@ public final class NettyP2PServer {
       p.addLast("tls", new SslHandler(engine));
     }
     long stall = settings.writeStallTimeout().toNanos();
-    p.addLast("idle", new IdleStateHandler(true, 0, stall, 0, TimeUnit.NANOSECONDS));
+    // Two consecutive writer-idle periods without progress close the connection (SlowClientGuard).
+    p.addLast("idle", new IdleStateHandler(true, 0, stall / 2, 0, TimeUnit.NANOSECONDS));
     p.addLast(
         "guard",
         new SlowClientGuard(

@@ -35,6 +35,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
   private final Consumer<String> onClose;
   private State state = State.WAITING;
   private @Nullable ScheduledFuture<?> timer;
+  private @Nullable String stallMark;
 
   /**
    * Creates a guard for one channel.
@@ -87,12 +88,21 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {
+      // A file region counts 0 towards writability and pending bytes, so progress is judged on
+      // the message being flushed: the same message with the same progress at two consecutive
+      // writer-idle events means the client read nothing for a whole period.
       var out = ctx.channel().unsafe().outboundBuffer();
-      long pending = out == null ? 0 : out.totalPendingWriteBytes();
-      if (state == State.ANSWERING && pending > 0 && !ctx.channel().isWritable()) {
+      Object current = out == null ? null : out.current();
+      if (state != State.ANSWERING || current == null) {
+        stallMark = null;
+        return;
+      }
+      String mark = System.identityHashCode(current) + ":" + out.currentProgress();
+      if (mark.equals(stallMark)) {
         onClose.accept("write_stall");
         ctx.close();
       }
+      stallMark = mark;
       return;
     }
     super.userEventTriggered(ctx, evt);
