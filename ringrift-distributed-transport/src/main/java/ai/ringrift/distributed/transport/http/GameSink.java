@@ -12,6 +12,18 @@ import java.util.Set;
  */
 public interface GameSink {
   /**
+   * Imports into the storage module's SQLite game store (its library-owned databases, one per
+   * config, deduplicated by game id). The store has no membership query, so {@link #missing}
+   * answers "all": games present through another path cost their bytes, never a duplicate.
+   *
+   * @param store the store; not closed by the sink
+   * @return the sink
+   */
+  static GameSink of(ai.ringrift.distributed.storage.games.GameStore store) {
+    return ai.ringrift.distributed.transport.http.internal.StoreGames.sink(store);
+  }
+
+  /**
    * Which of these games this node lacks.
    *
    * @param gameIds ids a peer listed

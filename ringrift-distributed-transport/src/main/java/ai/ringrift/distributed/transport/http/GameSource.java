@@ -27,6 +27,18 @@ import org.jspecify.annotations.Nullable;
  */
 public interface GameSource {
   /**
+   * The games of the storage module's SQLite game store: only finished games (completed, at least 5
+   * moves) are listed and read; cursors are the store's {@code GameCursor} texts, stable across
+   * VACUUM and independent of clocks.
+   *
+   * @param store the store; not closed by the source
+   * @return the source
+   */
+  static GameSource of(ai.ringrift.distributed.storage.games.GameStore store) {
+    return ai.ringrift.distributed.transport.http.internal.StoreGames.source(store);
+  }
+
+  /**
    * Lists games after a cursor.
    *
    * @param cursor where the previous page ended; empty for the start

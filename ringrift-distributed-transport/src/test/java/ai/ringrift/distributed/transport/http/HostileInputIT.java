@@ -50,7 +50,8 @@ class HostileInputIT {
     TestNodes.randomFile(node.resolve("models/big.bin"), 48L << 20, 4);
     Files.createSymbolicLink(node.resolve("models/escape.pth"), node.resolve("secret.txt"));
     Files.createSymbolicLink(node.resolve("models/linkdir"), outside);
-    Files.createSymbolicLink(node.resolve("models/alias.pth"), node.resolve("models/hex8_2p/best.pth"));
+    Files.createSymbolicLink(
+        node.resolve("models/alias.pth"), node.resolve("models/hex8_2p/best.pth"));
     Files.createSymbolicLink(node.resolve("data/games/escape.db"), node.resolve("secret.txt"));
     server =
         TestNodes.start(
@@ -145,15 +146,20 @@ class HostileInputIT {
     String res =
         TestNodes.raw(
             server.port(),
-            "GET /status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestNodes.TOKEN
-                + "\r\nX-Big: " + big + "\r\n\r\n");
+            "GET /status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                + TestNodes.TOKEN
+                + "\r\nX-Big: "
+                + big
+                + "\r\n\r\n");
     assertThat(TestNodes.status(res)).isEqualTo(431);
-    String longLine = TestNodes.raw(server.port(), "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    String longLine =
+        TestNodes.raw(server.port(), "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat(TestNodes.status(longLine)).isIn(414, 431, 400);
     String body =
         TestNodes.raw(
             server.port(),
-            "POST /games/fetch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestNodes.TOKEN
+            "POST /games/fetch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                + TestNodes.TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{\"game_ids\":[");
     assertThat(TestNodes.status(body)).isEqualTo(413);
     assertServiceAnswers();
@@ -166,7 +172,9 @@ class HostileInputIT {
         "GET /status HTTP/9.9\r\nHost: x\r\n\r\n",
         "GET /status HTTP/1.1\r\nBad Header Without Colon\r\n\r\n",
         "\u0000\u0001\u0002\u00ff\r\n\r\n",
-        "GET /status%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestNodes.TOKEN + "\r\n\r\n",
+        "GET /status%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + TestNodes.TOKEN
+            + "\r\n\r\n",
         "POST /games/fetch HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
         "GET /status HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nzz\r\n",
       })
@@ -191,7 +199,8 @@ class HostileInputIT {
       s.setReceiveBufferSize(4096);
       OutputStream out = s.getOutputStream();
       out.write(
-          ("GET /files/models/big.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestNodes.TOKEN
+          ("GET /files/models/big.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + TestNodes.TOKEN
                   + "\r\n\r\n")
               .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
@@ -214,7 +223,8 @@ class HostileInputIT {
         s.getOutputStream()
             .write(
                 ("GET /files/models/big.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                        + TestNodes.TOKEN + "\r\n\r\n")
+                        + TestNodes.TOKEN
+                        + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
         stalled.add(s);
       }
