@@ -144,10 +144,7 @@ public final class ClientCore implements AutoCloseable {
         } catch (IOException e) {
           msg = "";
         }
-        Kind k =
-            code == 401 || code == 403 && msg.contains("unauthorized")
-                ? Kind.UNAUTHORIZED
-                : code == 404 ? Kind.NOT_FOUND : code >= 500 ? Kind.SERVER_ERROR : Kind.BAD_REQUEST;
+        Kind k = kindOf(code);
         throw P2PException.of(
             what + " on " + host + " answered HTTP " + code + ": " + abbreviate(msg),
             host,
@@ -156,6 +153,63 @@ public final class ClientCore implements AutoCloseable {
             null);
       }
       return new WrappedResponse<>(r, ws);
+    }
+
+    /**
+     * A plain-HTTP {@code GET} for a file body on its own socket (see {@link RawHttpGet}), with
+     * auth, the connect timeout and the watched body; statuses as {@link #send}.
+     *
+     * @param uri an {@code http} URI
+     * @param headers extra headers
+     * @param what what the call is, for messages
+     * @param accept extra statuses to return instead of failing
+     * @return the response, its body a {@link WatchedStream}
+     * @throws Exception a failure
+     */
+    public RawHttpGet.Response rawGet(
+        URI uri, Map<String, String> headers, String what, int... accept) throws Exception {
+      if (deadlineNanos - System.nanoTime() <= 0) {
+        throw P2PException.of("deadline passed before " + uri, host, Kind.TIMEOUT, 0, null);
+      }
+      Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+      if (settings.token() != null) {
+        h.put("Authorization", "Bearer " + settings.token());
+      }
+      RawHttpGet.Response r;
+      try {
+        r =
+            RawHttpGet.get(
+                uri,
+                h,
+                (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()),
+                (int) Math.min(Integer.MAX_VALUE, settings.readTimeout().toMillis()));
+      } catch (java.net.SocketTimeoutException e) {
+        throw P2PException.of(
+            what + " on " + host + " timed out: " + e.getMessage(), host, Kind.TIMEOUT, 0, e);
+      }
+      WatchedStream ws =
+          new WatchedStream(r.body(), scheduler, settings.readTimeout().toNanos(), deadlineNanos);
+      body.set(ws);
+      int code = r.status();
+      boolean ok = code < 400;
+      for (int a : accept) {
+        ok |= code == a;
+      }
+      if (!ok) {
+        String msg;
+        try (ws) {
+          msg = new String(ws.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          msg = "";
+        }
+        throw P2PException.of(
+            what + " on " + host + " answered HTTP " + code + ": " + abbreviate(msg),
+            host,
+            kindOf(code),
+            code,
+            null);
+      }
+      return new RawHttpGet.Response(code, r.headers(), ws);
     }
 
     /**
@@ -346,7 +400,10 @@ public final class ClientCore implements AutoCloseable {
       return P2PException.of(what + " on " + host + " was cancelled", host, Kind.CANCELLED, 0, t);
     }
     boolean watchdog = body instanceof WatchedStream ws && ws.timedOut();
-    if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException || watchdog) {
+    if (t instanceof HttpConnectTimeoutException
+        || t instanceof HttpTimeoutException
+        || t instanceof java.net.SocketTimeoutException
+        || watchdog) {
       return P2PException.of(what + " on " + host + " timed out", host, Kind.TIMEOUT, 0, t);
     }
     if (t instanceof ConnectException) {
@@ -366,6 +423,12 @@ public final class ClientCore implements AutoCloseable {
       return P2PException.of(what + " on " + host + " failed: " + t, host, Kind.CONNECTION, 0, t);
     }
     return P2PException.of(what + " on " + host + " failed: " + t, host, Kind.PROTOCOL, 0, t);
+  }
+
+  static Kind kindOf(int code) {
+    return code == 401
+        ? Kind.UNAUTHORIZED
+        : code == 404 ? Kind.NOT_FOUND : code >= 500 ? Kind.SERVER_ERROR : Kind.BAD_REQUEST;
   }
 
   static String abbreviate(String s) {

@@ -6,6 +6,7 @@ import ai.ringrift.distributed.transport.http.DownloadResult;
 import ai.ringrift.distributed.transport.http.P2PException;
 import ai.ringrift.distributed.transport.http.P2PException.Kind;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +19,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
@@ -110,18 +113,31 @@ public final class FileDownload {
       Sha256.update(partial, offset, digest);
     }
     long resumedFrom = offset;
-    HttpRequest.Builder get = ctx.request(uri).GET();
+    Map<String, String> rangeHeaders = new LinkedHashMap<>();
     if (offset > 0) {
-      get.header("Range", "bytes=" + offset + "-");
-      get.header("If-Range", "\"" + want + "\"");
+      rangeHeaders.put("Range", "bytes=" + offset + "-");
+      rangeHeaders.put("If-Range", "\"" + want + "\"");
     }
     long received = 0;
     if (offset < size || size == 0) {
-      HttpResponse<WatchedStream> res = ctx.send(get.build(), "GET " + uri.getPath(), 416);
-      try (WatchedStream in = res.body();
+      RawHttpGet.Response res;
+      if ("http".equals(uri.getScheme())) {
+        res = ctx.rawGet(uri, rangeHeaders, "GET " + uri.getPath(), 416);
+      } else {
+        HttpRequest.Builder get = ctx.request(uri).GET();
+        rangeHeaders.forEach(get::header);
+        HttpResponse<WatchedStream> r = ctx.send(get.build(), "GET " + uri.getPath(), 416);
+        Map<String, String> h = new LinkedHashMap<>();
+        r.headers()
+            .map()
+            .forEach(
+                (k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v.isEmpty() ? "" : v.get(0)));
+        res = new RawHttpGet.Response(r.statusCode(), h, r.body());
+      }
+      try (InputStream in = res.body();
           FileChannel out =
               FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-        int code = res.statusCode();
+        int code = res.status();
         if (code == 416) {
           Files.deleteIfExists(partial);
           throw P2PException.of(
@@ -131,7 +147,7 @@ public final class FileDownload {
               416,
               null);
         }
-        String etag = res.headers().firstValue("ETag").orElse(null);
+        String etag = res.header("ETag").orElse(null);
         if (want != null
             && etag != null
             && !etag.strip().equals("\"" + want + "\"")
@@ -149,7 +165,7 @@ public final class FileDownload {
           digest.reset();
           out.truncate(0);
         } else if (code == 206) {
-          String cr = res.headers().firstValue("Content-Range").orElse("");
+          String cr = res.header("Content-Range").orElse("");
           if (!cr.startsWith("bytes " + offset + "-")) {
             throw P2PException.of(
                 "GET " + uri.getPath() + " on " + host + ": unexpected Content-Range '" + cr + "'",
@@ -161,7 +177,7 @@ public final class FileDownload {
           out.truncate(offset);
         }
         out.position(offset);
-        byte[] buf = new byte[256 * 1024];
+        byte[] buf = new byte[1 << 20];
         ByteBuffer bb = ByteBuffer.wrap(buf);
         long done = offset;
         long lastReport = 0;
