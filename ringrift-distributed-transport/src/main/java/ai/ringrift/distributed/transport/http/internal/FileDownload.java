@@ -177,34 +177,37 @@ public final class FileDownload {
           out.truncate(offset);
         }
         out.position(offset);
-        byte[] buf = new byte[1 << 20];
-        ByteBuffer bb = ByteBuffer.wrap(buf);
         long done = offset;
         long lastReport = 0;
-        while (true) {
-          int n = in.read(buf);
-          if (n < 0) {
-            break;
+        try (PipelinedDigest hashing = new PipelinedDigest(digest, 4, 1 << 20)) {
+          while (true) {
+            byte[] buf = hashing.take();
+            int n = in.read(buf);
+            if (n < 0) {
+              hashing.giveBack(buf);
+              break;
+            }
+            if (done + n > size) {
+              throw P2PException.of(
+                  uri.getPath() + " on " + host + " sent more than its " + size + " bytes",
+                  host,
+                  Kind.CHECKSUM_MISMATCH,
+                  code,
+                  null);
+            }
+            ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+            while (bb.hasRemaining()) {
+              out.write(bb);
+            }
+            hashing.submit(buf, n);
+            done += n;
+            received += n;
+            if (done - lastReport >= (4 << 20) || done == size) {
+              lastReport = done;
+              report(listener, name, done, size);
+            }
           }
-          if (done + n > size) {
-            throw P2PException.of(
-                uri.getPath() + " on " + host + " sent more than its " + size + " bytes",
-                host,
-                Kind.CHECKSUM_MISMATCH,
-                code,
-                null);
-          }
-          digest.update(buf, 0, n);
-          bb.clear().limit(n);
-          while (bb.hasRemaining()) {
-            out.write(bb);
-          }
-          done += n;
-          received += n;
-          if (done - lastReport >= (4 << 20) || done == size) {
-            lastReport = done;
-            report(listener, name, done, size);
-          }
+          hashing.finish();
         }
         if (done != size) {
           throw new java.io.EOFException(

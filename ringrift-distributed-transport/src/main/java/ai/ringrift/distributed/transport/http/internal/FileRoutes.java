@@ -134,18 +134,22 @@ final class FileRoutes {
     server.activeTransfers.incrementAndGet();
     Path finalRoot = root;
     String finalRel = rel;
-    h.offload(
-        call,
-        () -> {
-          boolean handedOver = false;
-          try {
-            handedOver = serveFile(call, finalRoot, finalRel);
-          } finally {
-            if (!handedOver) {
-              release();
-            }
-          }
-        });
+    boolean queued =
+        h.offload(
+            call,
+            () -> {
+              boolean handedOver = false;
+              try {
+                handedOver = serveFile(call, finalRoot, finalRel);
+              } finally {
+                if (!handedOver) {
+                  release();
+                }
+              }
+            });
+    if (!queued) {
+      release();
+    }
   }
 
   private void release() {

@@ -155,16 +155,21 @@ final class GameRoutes {
       return;
     }
     server.activeTransfers.incrementAndGet();
-    h.offload(
-        call,
-        () -> {
-          try {
-            stream(call, src, ids);
-          } finally {
-            server.activeTransfers.decrementAndGet();
-            server.transfers.release();
-          }
-        });
+    boolean queued =
+        h.offload(
+            call,
+            () -> {
+              try {
+                stream(call, src, ids);
+              } finally {
+                server.activeTransfers.decrementAndGet();
+                server.transfers.release();
+              }
+            });
+    if (!queued) {
+      server.activeTransfers.decrementAndGet();
+      server.transfers.release();
+    }
   }
 
   /** Blocking: reads games from the source and writes frames as the client drains them. */

@@ -245,8 +245,9 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
    *
    * @param call the request
    * @param work the work, which answers the request itself
+   * @return whether the work was queued (if not, the request was answered 503)
    */
-  void offload(Call call, Runnable work) {
+  boolean offload(Call call, Runnable work) {
     try {
       server.blocking.execute(
           () -> {
@@ -258,9 +259,11 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
               sendError(call, 500, "internal error: " + e.getClass().getSimpleName());
             }
           });
+      return true;
     } catch (RejectedExecutionException e) {
       server.metrics.error(call.route(), "overloaded");
       sendError(call, 503, "the service is shutting down or overloaded");
+      return false;
     }
   }
 
