@@ -35,12 +35,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An install writes to a temporary file in the target's directory (named {@code
  * .<name>.rrtmp-<random>}), computes its SHA-256 while writing, fsyncs it, checks the expected size
- * and digest if given, makes it readable by group and others ({@code rw-r--r--}: the Python
- * cluster shipped unreadable {@code 0600} files), renames it over the target atomically and
- * fsyncs the directory. On any failure the temporary file is deleted and the target is untouched.
- * Temporary files left by a process that died mid-install are recognised by {@link #isTempFile}
- * and deleted by the next install into the same directory once they are older than {@link
- * #STALE_TEMP_AGE} (a younger one may belong to an install still running in another process).
+ * and digest if given, makes it readable by group and others ({@code rw-r--r--}: the Python cluster
+ * shipped unreadable {@code 0600} files), renames it over the target atomically and fsyncs the
+ * directory. On any failure the temporary file is deleted and the target is untouched. Temporary
+ * files left by a process that died mid-install are recognised by {@link #isTempFile} and deleted
+ * by the next install into the same directory once they are older than {@link #STALE_TEMP_AGE} (a
+ * younger one may belong to an install still running in another process).
  *
  * <p>Every method blocks on file I/O: call it from an executor you own, never from an event loop.
  * Failures throw {@link StorageException} naming the path (and the sizes or digests involved).
@@ -118,7 +118,8 @@ public final class AtomicFiles {
       MessageDigest md = sha256Digest();
       long size;
       try (FileChannel ch =
-              FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+              FileChannel.open(
+                  temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
           OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), md)) {
         size = in.transferTo(out);
         out.flush();
@@ -220,9 +221,7 @@ public final class AtomicFiles {
    */
   public static boolean isTempFile(Path path) {
     Path name = path.getFileName();
-    return name != null
-        && name.toString().startsWith(".")
-        && name.toString().contains(TEMP_MARK);
+    return name != null && name.toString().startsWith(".") && name.toString().contains(TEMP_MARK);
   }
 
   /**
@@ -365,7 +364,9 @@ public final class AtomicFiles {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new StorageException(
-          "the file system of " + target + " cannot rename atomically; refusing a non-atomic install",
+          "the file system of "
+              + target
+              + " cannot rename atomically; refusing a non-atomic install",
           e);
     }
     fsyncDirectory(parentOf(target));

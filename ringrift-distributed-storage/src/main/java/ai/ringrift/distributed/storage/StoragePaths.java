@@ -8,8 +8,8 @@ import java.util.Objects;
  * yet (the components that write into them create them).
  *
  * <p>The default layout ({@link #standard(Path, Path)}) under a root is the Python cluster's:
- * {@code models/}, {@code data/games/}, {@code data/training/}, {@code config/}, {@code
- * data/wal/}, {@code data/sync_staging/}.
+ * {@code models/}, {@code data/games/}, {@code data/training/}, {@code config/}, {@code data/wal/},
+ * {@code data/sync_staging/}.
  *
  * @param root the directory every other path (but scratch) lives under
  * @param models model checkpoints ({@code .pth}, {@code .pt}, {@code .onnx})

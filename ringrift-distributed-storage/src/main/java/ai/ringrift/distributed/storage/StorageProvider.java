@@ -2,9 +2,10 @@ package ai.ringrift.distributed.storage;
 
 /**
  * Where a node keeps its data and what that storage can do. A service-provider interface:
- * implementations listed in {@code META-INF/services/ai.ringrift.distributed.storage.StorageProvider}
- * (with a public no-argument constructor) replace the built-in provider of their {@link #type()}
- * in {@link StorageProviders#get(StorageProviderType)}; a provider passed explicitly to {@link
+ * implementations listed in {@code
+ * META-INF/services/ai.ringrift.distributed.storage.StorageProvider} (with a public no-argument
+ * constructor) replace the built-in provider of their {@link #type()} in {@link
+ * StorageProviders#get(StorageProviderType)}; a provider passed explicitly to {@link
  * StorageProviders.Detection.Builder#provider(StorageProvider)} wins over both.
  *
  * <p>Contract for implementations: thread-safe and cheap; {@link #paths()} does no I/O and returns

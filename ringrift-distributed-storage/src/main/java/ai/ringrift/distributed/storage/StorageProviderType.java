@@ -13,7 +13,9 @@ import java.util.Optional;
 public enum StorageProviderType {
   /** A node's own persistent disk, not shared with other nodes. */
   LOCAL,
-  /** A network file system mounted on several nodes (Lambda NFS): data written once is seen by all. */
+  /**
+   * A network file system mounted on several nodes (Lambda NFS): data written once is seen by all.
+   */
   NFS,
   /** A disk that vanishes with the node (Vast.ai containers): sync early and often. */
   EPHEMERAL;

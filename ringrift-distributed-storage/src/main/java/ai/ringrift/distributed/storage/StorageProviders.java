@@ -55,8 +55,8 @@ public final class StorageProviders {
   private StorageProviders() {}
 
   /**
-   * Detects the provider from the real environment, {@code /proc/self/mounts} and the default
-   * roots (the working directory for local storage).
+   * Detects the provider from the real environment, {@code /proc/self/mounts} and the default roots
+   * (the working directory for local storage).
    *
    * @return the provider
    * @throws StorageException if {@code RINGRIFT_STORAGE_PROVIDER} holds an unknown value
@@ -66,7 +66,8 @@ public final class StorageProviders {
   }
 
   /**
-   * Detects the provider from the inputs in {@code detection}, in the order the class comment gives.
+   * Detects the provider from the inputs in {@code detection}, in the order the class comment
+   * gives.
    *
    * @param detection environment, mount table and roots to use
    * @return the provider
@@ -143,8 +144,7 @@ public final class StorageProviders {
   public static StorageProvider builtIn(StorageProviderType type, Path root) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(root, "root");
-    Detection d =
-        Detection.builder().localRoot(root).nfsRoot(root).ephemeralRoot(root).build();
+    Detection d = Detection.builder().localRoot(root).nfsRoot(root).ephemeralRoot(root).build();
     return builtIn(type, d);
   }
 

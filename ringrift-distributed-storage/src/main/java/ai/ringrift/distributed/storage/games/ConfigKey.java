@@ -34,7 +34,8 @@ public record ConfigKey(String board, int players) {
       throw new IllegalArgumentException("config key must look like hex8_2p, got '" + key + "'");
     }
     try {
-      return new ConfigKey(key.substring(0, us), Integer.parseInt(key.substring(us + 1, key.length() - 1)));
+      return new ConfigKey(
+          key.substring(0, us), Integer.parseInt(key.substring(us + 1, key.length() - 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("config key must look like hex8_2p, got '" + key + "'", e);
     }

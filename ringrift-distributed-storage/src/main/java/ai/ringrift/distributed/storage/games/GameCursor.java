@@ -3,14 +3,14 @@ package ai.ringrift.distributed.storage.games;
 import java.util.Objects;
 
 /**
- * A position in one node's game index: "every game indexed after this one". Opaque to callers:
- * keep the one a page returned and pass it back, or send {@link #toString()} to another node and
- * {@link #parse} it there.
+ * A position in one node's game index: "every game indexed after this one". Opaque to callers: keep
+ * the one a page returned and pass it back, or send {@link #toString()} to another node and {@link
+ * #parse} it there.
  *
  * <p>Positions are the index's own sequence numbers, assigned when this node first indexes a game,
- * so they only move forward and do not depend on clocks, rowids or file order. A cursor carries
- * the identity (epoch) of the index that issued it; given to an index with another epoch (its file
- * was deleted and rebuilt), it reads as the start, so games are offered again rather than skipped
+ * so they only move forward and do not depend on clocks, rowids or file order. A cursor carries the
+ * identity (epoch) of the index that issued it; given to an index with another epoch (its file was
+ * deleted and rebuilt), it reads as the start, so games are offered again rather than skipped
  * (importers deduplicate by game id).
  */
 public final class GameCursor {
@@ -44,7 +44,8 @@ public final class GameCursor {
   public static GameCursor of(String epoch, long sequence) {
     Objects.requireNonNull(epoch, "epoch");
     if (!epoch.matches("[A-Za-z0-9-]*")) {
-      throw new IllegalArgumentException("epoch must be letters, digits or '-', got '" + epoch + "'");
+      throw new IllegalArgumentException(
+          "epoch must be letters, digits or '-', got '" + epoch + "'");
     }
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);

@@ -78,7 +78,13 @@ public final class GameFilter {
 
   @Override
   public String toString() {
-    return "GameFilter[boards=" + boards + ", players=" + players + ", minQuality=" + minQuality + "]";
+    return "GameFilter[boards="
+        + boards
+        + ", players="
+        + players
+        + ", minQuality="
+        + minQuality
+        + "]";
   }
 
   /** Builds a {@link GameFilter}. */

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Rows are ordered maps from column name to value, never positional, because databases migrated
  * from older schema versions order their columns differently. A value is exactly what SQLite
  * stored: {@code null}, {@link Long} (INTEGER), {@link Double} (REAL), {@link String} (TEXT) or
- * {@code byte[]} (BLOB, e.g. gzip-compressed snapshots and NNUE features, byte for byte). Child rows
- * are in primary-key order. Immutable; {@link #equals} compares BLOBs by content. The {@code
+ * {@code byte[]} (BLOB, e.g. gzip-compressed snapshots and NNUE features, byte for byte). Child
+ * rows are in primary-key order. Immutable; {@link #equals} compares BLOBs by content. The {@code
  * byte[]} values handed out are the record's own: do not modify them.
  */
 public final class GameRecord {
@@ -146,11 +146,11 @@ public final class GameRecord {
   public String fingerprint() {
     String f = fingerprint;
     if (f == null) {
-      Fingerprint fp = new Fingerprint(config().board(), config().players());
+      Fingerprint.Moves fp = new Fingerprint.Moves();
       for (Map<String, @Nullable Object> m : rows("game_moves")) {
-        fp.addMove(m.get("move_json"));
+        fp.add(m.get("move_json"));
       }
-      f = fp.finish();
+      f = fp.finish(config().board(), config().players());
       fingerprint = f;
     }
     return f;
@@ -200,7 +200,8 @@ public final class GameRecord {
     return sb.append(']').toString();
   }
 
-  private static boolean rowEquals(Map<String, @Nullable Object> a, Map<String, @Nullable Object> b) {
+  private static boolean rowEquals(
+      Map<String, @Nullable Object> a, Map<String, @Nullable Object> b) {
     if (!a.keySet().equals(b.keySet())) {
       return false;
     }
@@ -222,7 +223,9 @@ public final class GameRecord {
       Map<String, ? extends @Nullable Object> row, String table) {
     Map<String, @Nullable Object> out = new LinkedHashMap<>();
     for (var e : row.entrySet()) {
-      out.put(Objects.requireNonNull(e.getKey(), "column name"), normalize(e.getValue(), table, e.getKey()));
+      out.put(
+          Objects.requireNonNull(e.getKey(), "column name"),
+          normalize(e.getValue(), table, e.getKey()));
     }
     return out;
   }
@@ -236,7 +239,11 @@ public final class GameRecord {
    * @return the normalized value
    */
   static @Nullable Object normalize(@Nullable Object v, String table, String column) {
-    if (v == null || v instanceof Long || v instanceof Double || v instanceof String || v instanceof byte[]) {
+    if (v == null
+        || v instanceof Long
+        || v instanceof Double
+        || v instanceof String
+        || v instanceof byte[]) {
       return v;
     }
     if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -246,6 +253,11 @@ public final class GameRecord {
       return ((Float) v).doubleValue();
     }
     throw new IllegalArgumentException(
-        table + "." + column + " holds a " + v.getClass().getName() + "; only null, Long, Double, String and byte[] are stored");
+        table
+            + "."
+            + column
+            + " holds a "
+            + v.getClass().getName()
+            + "; only null, Long, Double, String and byte[] are stored");
   }
 }

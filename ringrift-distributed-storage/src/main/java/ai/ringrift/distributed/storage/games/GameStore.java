@@ -16,26 +16,26 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The games of one node: the schema-v18 SQLite databases under its games directory (what selfplay
- * writes), a per-node index over them with a forward-only {@link GameCursor}, and the databases
- * the library owns, where pulled games land.
+ * writes), a per-node index over them with a forward-only {@link GameCursor}, and the databases the
+ * library owns, where pulled games land.
  *
  * <p><b>What is read.</b> Every {@code *.db} file under the games directory (recursively) that is a
  * schema-v18 game database; other files are skipped and reported in {@link IndexStats#refused()}
- * (another schema version is named with its version). Only finished games are read (see the
- * package comment); placeholders and games with fewer than 5 moves never are.
+ * (another schema version is named with its version). Only finished games are read (see the package
+ * comment); placeholders and games with fewer than 5 moves never are.
  *
- * <p><b>Where pulled games land.</b> {@link #importGames} writes into {@code
- * <synced dir>/synced_<board>_<n>p.db} (default synced dir {@code <games dir>/ringrift-synced}),
- * one database per configuration, created with the exact v18 schema, written only by this store
- * (a lock file in the synced dir keeps a second store, in this or another process, out). It never
- * writes into a database another process writes.
+ * <p><b>Where pulled games land.</b> {@link #importGames} writes into {@code <synced
+ * dir>/synced_<board>_<n>p.db} (default synced dir {@code <games dir>/ringrift-synced}), one
+ * database per configuration, created with the exact v18 schema, written only by this store (a lock
+ * file in the synced dir keeps a second store, in this or another process, out). It never writes
+ * into a database another process writes.
  *
  * <p><b>Cursor guarantee.</b> {@link #idsAfter} returns every finished game on this node exactly
  * once across successive pages, in the order this node first indexed it, whatever happens to the
  * files meanwhile: appends, VACUUM (renumbered rowids), deleted placeholders, new database files,
  * re-opening the store, and clocks that disagree (timestamps play no part). A game is indexed once
- * even if several databases hold it. Finding new games costs time proportional to the new rows,
- * not to the database (see {@code docs/STORAGE.md}).
+ * even if several databases hold it. Finding new games costs time proportional to the new rows, not
+ * to the database (see {@code docs/STORAGE.md}).
  *
  * <p><b>Threads.</b> All work runs on the store's executor (its own single thread unless one is
  * injected), one operation at a time; futures complete on that executor. Operational failures fail
@@ -107,9 +107,9 @@ public interface GameStore extends AutoCloseable {
 
   /**
    * Reads finished games with all their rows, one at a time: each game is handed to {@code sink}
-   * (on the store's executor) before the next is read, so memory holds one game. Ids this node
-   * does not have as a finished game are reported as missing. If {@code sink} throws, reading
-   * stops and the future fails with that exception.
+   * (on the store's executor) before the next is read, so memory holds one game. Ids this node does
+   * not have as a finished game are reported as missing. If {@code sink} throws, reading stops and
+   * the future fails with that exception.
    *
    * @param gameIds the ids, read in this order (duplicates once)
    * @param sink receives each game

@@ -37,8 +37,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -164,7 +164,8 @@ public final class DefaultGameStore implements GameStore {
   @Override
   public CompletableFuture<ReadResult> readGames(
       Collection<String> gameIds, Consumer<? super GameRecord> sink) {
-    List<String> ids = new ArrayList<>(new LinkedHashSet<>(Objects.requireNonNull(gameIds, "gameIds")));
+    List<String> ids =
+        new ArrayList<>(new LinkedHashSet<>(Objects.requireNonNull(gameIds, "gameIds")));
     Objects.requireNonNull(sink, "sink");
     return submit(() -> read(ids, sink));
   }
@@ -264,7 +265,8 @@ public final class DefaultGameStore implements GameStore {
         }
         ConfigKey k = r.config();
         if (!k.board().matches("[a-z0-9]+")) {
-          rejected.add(new ImportReport.Rejected(id, "board type '" + k.board() + "' is not [a-z0-9]+"));
+          rejected.add(
+              new ImportReport.Rejected(id, "board type '" + k.board() + "' is not [a-z0-9]+"));
           continue;
         }
         LibraryDb db = libraryDb(k);
@@ -285,7 +287,9 @@ public final class DefaultGameStore implements GameStore {
         try {
           db.write(r);
         } catch (SQLException e) {
-          rejected.add(new ImportReport.Rejected(id, "cannot write into " + db.file() + ": " + e.getMessage()));
+          rejected.add(
+              new ImportReport.Rejected(
+                  id, "cannot write into " + db.file() + ": " + e.getMessage()));
           continue;
         }
         dirty.add(db);
@@ -312,7 +316,9 @@ public final class DefaultGameStore implements GameStore {
       refreshNow();
     }
     if (!same.isEmpty()) {
-      LOG.warn("{} imported games have the same content as another game under a different id", same.size());
+      LOG.warn(
+          "{} imported games have the same content as another game under a different id",
+          same.size());
     }
     return new ImportReport(imported, duplicates, unfinished, rejected, same, byConfig);
   }
@@ -366,8 +372,10 @@ public final class DefaultGameStore implements GameStore {
 
   private IndexStats refreshNow() {
     IndexStats s = index().refresh(discover());
-    if (s.newGames() > 0 || s.fullRescans() > 0) {
+    if (s.fullRescans() > 0) {
       LOG.debug("game index refresh: {}", s);
+    } else {
+      LOG.trace("game index refresh: {}", s);
     }
     return s;
   }
@@ -392,7 +400,8 @@ public final class DefaultGameStore implements GameStore {
           new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              boolean hidden = !dir.equals(gamesDir) && dir.getFileName().toString().startsWith(".");
+              boolean hidden =
+                  !dir.equals(gamesDir) && dir.getFileName().toString().startsWith(".");
               return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
@@ -450,7 +459,8 @@ public final class DefaultGameStore implements GameStore {
             }
           });
     } catch (RejectedExecutionException e) {
-      f.completeExceptionally(new StorageException("the game store on " + gamesDir + " is closed", e));
+      f.completeExceptionally(
+          new StorageException("the game store on " + gamesDir + " is closed", e));
     }
     return f;
   }

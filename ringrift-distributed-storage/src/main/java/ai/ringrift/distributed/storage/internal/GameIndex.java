@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-node game index: a library-owned SQLite file that gives every finished game seen in any
- * game database under the games directory a local sequence number, assigned once, in the order
- * this node first saw the game. The sequence is the cursor.
+ * game database under the games directory a local sequence number, assigned once, in the order this
+ * node first saw the game. The sequence is the cursor.
  *
  * <p>How new games are found in time proportional to the new games: for each source database the
  * index keeps the largest rowid it scanned ({@code scan}) and the rowid of the newest finished game
@@ -61,7 +61,8 @@ public final class GameIndex implements AutoCloseable {
           "CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
           "CREATE TABLE IF NOT EXISTS index_sources (source_id INTEGER PRIMARY KEY, path TEXT NOT"
               + " NULL UNIQUE, file_key TEXT NOT NULL, scan_rowid INTEGER NOT NULL DEFAULT 0,"
-              + " scan_game_id TEXT, anchor_rowid INTEGER NOT NULL DEFAULT 0, anchor_game_id TEXT)",
+              + " scan_game_id TEXT, anchor_rowid INTEGER NOT NULL DEFAULT 0, anchor_game_id TEXT,"
+              + " moves_rowid INTEGER NOT NULL DEFAULT 0, moves_key TEXT)",
           "CREATE TABLE IF NOT EXISTS indexed_games (seq INTEGER PRIMARY KEY AUTOINCREMENT, game_id"
               + " TEXT NOT NULL UNIQUE, source_id INTEGER NOT NULL, board_type TEXT NOT NULL,"
               + " num_players INTEGER NOT NULL, game_status TEXT NOT NULL, total_moves INTEGER NOT"
@@ -71,6 +72,9 @@ public final class GameIndex implements AutoCloseable {
               + " num_players)",
           "CREATE TABLE IF NOT EXISTS pending_games (source_id INTEGER NOT NULL, game_id TEXT NOT"
               + " NULL, first_seen_ms INTEGER NOT NULL, PRIMARY KEY (source_id, game_id))");
+
+  /** New games whose moves one scan hashes; beyond, games are looked up one by one. */
+  private static final int MAX_TRACKED_GAMES = 100_000;
 
   private static final String ROW_COLUMNS =
       "rowid, game_id, board_type, num_players, game_status, total_moves, quality_score,"
@@ -82,6 +86,7 @@ public final class GameIndex implements AutoCloseable {
   private final Duration pendingWindow;
   private final Sqlite.Retry retry;
   private final String epoch;
+  private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
 
   /**
    * Opens (creating if needed) the index file.
@@ -103,6 +108,10 @@ public final class GameIndex implements AutoCloseable {
       Files.createDirectories(file.getParent());
       this.db = Sqlite.openWritable(file, journal);
       try (Statement st = db.createStatement()) {
+        // New games land at random places of the game-id and fingerprint B-trees: keep the index
+        // in cache and checkpoint rarely, so a refresh writes the pages it dirties once.
+        st.execute("PRAGMA cache_size = -262144");
+        st.execute("PRAGMA wal_autocheckpoint = 16384");
         for (String ddl : DDL) {
           st.execute(ddl);
         }
@@ -119,6 +128,16 @@ public final class GameIndex implements AutoCloseable {
     } catch (SQLException | IOException e) {
       throw new StorageException("cannot open the game index " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A prepared statement on the index, cached for the life of the index. */
+  private PreparedStatement ps(String sql) throws SQLException {
+    PreparedStatement p = statements.get(sql);
+    if (p == null) {
+      p = db.prepareStatement(sql);
+      statements.put(sql, p);
+    }
+    return p;
   }
 
   /** The identity of this index, carried by its cursors. @return the epoch */
@@ -170,7 +189,8 @@ public final class GameIndex implements AutoCloseable {
           s = s == null ? insertSource(source, fileKey) : s;
         } else if (s.anchorRowid > 0
             && !Objects.equals(gameAt(src, s.anchorRowid), s.anchorGameId)) {
-          LOG.info("{}: rowids changed under the index (VACUUM or deletion); rescanning ids", source);
+          LOG.info(
+              "{}: rowids changed under the index (VACUUM or deletion); rescanning ids", source);
           result.fullRescan = true;
           start = 0;
         } else if (s.scanRowid > 0 && !Objects.equals(gameAt(src, s.scanRowid), s.scanGameId)) {
@@ -188,7 +208,11 @@ public final class GameIndex implements AutoCloseable {
           s.scanGameId = s.anchorGameId;
         }
         s.fileKey = fileKey;
-        result.newGames += scanRows(src, s, start);
+        Map<String, MoveRun> runs = result.fullRescan ? null : scanNewMoves(src, s);
+        if (runs == null) {
+          markMovesEnd(src, s);
+        }
+        result.newGames += scanRows(src, s, start, runs);
         result.newGames += recheckPending(src, s);
         saveSource(s);
         db.commit();
@@ -203,14 +227,91 @@ public final class GameIndex implements AutoCloseable {
     return result;
   }
 
-  private long scanRows(Connection src, Source s, long afterRowid) throws SQLException {
+  /**
+   * Hashes the move rows appended since the last scan, in rowid order, per game: a new game's moves
+   * are then known without a lookup per game in the {@code game_moves} primary-key index (whose
+   * random keys would make the cost grow with the database). Returns null when the move rowids
+   * cannot be trusted (renumbered), and the caller looks every game up instead.
+   */
+  private @Nullable Map<String, MoveRun> scanNewMoves(Connection src, Source s)
+      throws SQLException {
+    if (s.movesRowid > 0 && !Objects.equals(moveKeyAt(src, s.movesRowid), s.movesKey)) {
+      return null;
+    }
+    Map<String, MoveRun> runs = new java.util.HashMap<>();
+    try (PreparedStatement ps =
+        src.prepareStatement(
+            "SELECT rowid, game_id, move_number, move_json FROM game_moves WHERE rowid > ?"
+                + " ORDER BY rowid")) {
+      ps.setLong(1, s.movesRowid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long rowid = rs.getLong(1);
+          String gameId = rs.getString(2);
+          long number = rs.getLong(3);
+          s.movesRowid = rowid;
+          s.movesKey = gameId + ":" + number;
+          MoveRun run = runs.get(gameId);
+          if (run == null) {
+            if (runs.size() >= MAX_TRACKED_GAMES) {
+              continue; // such games are looked up one by one
+            }
+            run = new MoveRun();
+            runs.put(gameId, run);
+          }
+          if (run.clean && number == run.moves.count()) {
+            run.moves.add(rs.getObject(4));
+          } else {
+            run.clean = false;
+          }
+        }
+      }
+    }
+    return runs;
+  }
+
+  private static void markMovesEnd(Connection src, Source s) throws SQLException {
+    try (PreparedStatement ps =
+            src.prepareStatement(
+                "SELECT rowid, game_id, move_number FROM game_moves ORDER BY rowid DESC LIMIT 1");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        s.movesRowid = rs.getLong(1);
+        s.movesKey = rs.getString(2) + ":" + rs.getLong(3);
+      } else {
+        s.movesRowid = 0;
+        s.movesKey = null;
+      }
+    }
+  }
+
+  private static @Nullable String moveKeyAt(Connection src, long rowid) throws SQLException {
+    try (PreparedStatement ps =
+        src.prepareStatement("SELECT game_id, move_number FROM game_moves WHERE rowid = ?")) {
+      ps.setLong(1, rowid);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) + ":" + rs.getLong(2) : null;
+      }
+    }
+  }
+
+  /** The moves of one game seen in a scan of new move rows. */
+  private static final class MoveRun {
+    final Fingerprint.Moves moves = new Fingerprint.Moves();
+    boolean clean = true;
+  }
+
+  private long scanRows(
+      Connection src, Source s, long afterRowid, @Nullable Map<String, MoveRun> runs)
+      throws SQLException {
     long found = 0;
     long now = clock.millis();
     try (PreparedStatement ps =
             src.prepareStatement(
                 "SELECT " + ROW_COLUMNS + " FROM games WHERE rowid > ? ORDER BY rowid");
-        MoveCounter moves = new MoveCounter(src);
-        PreparedStatement known = db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
+        MoveCounter moves = new MoveCounter(src, runs);
+        PreparedStatement known =
+            db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
         PreparedStatement addPending =
             db.prepareStatement(
                 "INSERT OR IGNORE INTO pending_games (source_id, game_id, first_seen_ms) VALUES (?, ?, ?)")) {
@@ -255,7 +356,8 @@ public final class GameIndex implements AutoCloseable {
     List<String> expired = new ArrayList<>();
     long cutoff = clock.millis() - pendingWindow.toMillis();
     try (PreparedStatement ps =
-        db.prepareStatement("SELECT game_id, first_seen_ms FROM pending_games WHERE source_id = ?")) {
+        db.prepareStatement(
+            "SELECT game_id, first_seen_ms FROM pending_games WHERE source_id = ?")) {
       ps.setLong(1, s.id);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -266,15 +368,20 @@ public final class GameIndex implements AutoCloseable {
     long found = 0;
     try (PreparedStatement get =
             src.prepareStatement("SELECT " + ROW_COLUMNS + " FROM games WHERE game_id = ?");
-        PreparedStatement known = db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
+        PreparedStatement known =
+            db.prepareStatement("SELECT 1 FROM indexed_games WHERE game_id = ?");
         PreparedStatement del =
             db.prepareStatement("DELETE FROM pending_games WHERE source_id = ? AND game_id = ?");
-        MoveCounter moves = new MoveCounter(src)) {
+        MoveCounter moves = new MoveCounter(src, null)) {
       for (String id : expired) {
         delete(del, s.id, id);
       }
       if (!expired.isEmpty()) {
-        LOG.info("{}: {} placeholder games unfinished for {}; no longer re-checked", s.path, expired.size(), pendingWindow);
+        LOG.info(
+            "{}: {} placeholder games unfinished for {}; no longer re-checked",
+            s.path,
+            expired.size(),
+            pendingWindow);
       }
       for (String id : ids) {
         known.setString(1, id);
@@ -316,30 +423,28 @@ public final class GameIndex implements AutoCloseable {
     if (!GameRules.mayBeFinished(row.status, row.totalMoves)) {
       return GameRules.classify(row.status, row.totalMoves, 0);
     }
-    return GameRules.classify(row.status, row.totalMoves, moves.count(row.gameId));
+    return GameRules.classify(row.status, row.totalMoves, moves.count(row));
   }
 
   private void add(Source s, Row row, String fingerprint) throws SQLException {
-    try (PreparedStatement ps =
-        db.prepareStatement(
+    PreparedStatement ins =
+        ps(
             "INSERT OR IGNORE INTO indexed_games (game_id, source_id, board_type, num_players,"
                 + " game_status, total_moves, quality_score, created_at, fingerprint)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, row.gameId);
-      ps.setLong(2, s.id);
-      ps.setString(3, row.board);
-      ps.setLong(4, row.players);
-      ps.setString(5, row.status);
-      ps.setLong(6, row.totalMoves == null ? 0 : row.totalMoves);
-      ps.setObject(7, row.quality);
-      ps.setString(8, row.createdAt);
-      ps.setString(9, fingerprint);
-      ps.executeUpdate();
-    }
-    try (PreparedStatement del = db.prepareStatement("DELETE FROM pending_games WHERE game_id = ?")) {
-      del.setString(1, row.gameId);
-      del.executeUpdate();
-    }
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.setString(1, row.gameId);
+    ins.setLong(2, s.id);
+    ins.setString(3, row.board);
+    ins.setLong(4, row.players);
+    ins.setString(5, row.status);
+    ins.setLong(6, row.totalMoves == null ? 0 : row.totalMoves);
+    ins.setObject(7, row.quality);
+    ins.setString(8, row.createdAt);
+    ins.setString(9, fingerprint);
+    ins.executeUpdate();
+    PreparedStatement del = ps("DELETE FROM pending_games WHERE game_id = ?");
+    del.setString(1, row.gameId);
+    del.executeUpdate();
   }
 
   /**
@@ -350,14 +455,13 @@ public final class GameIndex implements AutoCloseable {
    * @throws SQLException on a database error
    */
   public Optional<Path> sourceOf(String gameId) throws SQLException {
-    try (PreparedStatement ps =
-        db.prepareStatement(
+    PreparedStatement ps =
+        ps(
             "SELECT s.path FROM indexed_games g JOIN index_sources s ON s.source_id = g.source_id"
-                + " WHERE g.game_id = ?")) {
-      ps.setString(1, gameId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(Path.of(rs.getString(1))) : Optional.empty();
-      }
+                + " WHERE g.game_id = ?");
+    ps.setString(1, gameId);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(Path.of(rs.getString(1))) : Optional.empty();
     }
   }
 
@@ -381,7 +485,8 @@ public final class GameIndex implements AutoCloseable {
    */
   public Optional<String> gameWithFingerprint(String fingerprint) throws SQLException {
     try (PreparedStatement ps =
-        db.prepareStatement("SELECT game_id FROM indexed_games WHERE fingerprint = ? ORDER BY seq LIMIT 1")) {
+        db.prepareStatement(
+            "SELECT game_id FROM indexed_games WHERE fingerprint = ? ORDER BY seq LIMIT 1")) {
       ps.setString(1, fingerprint);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -401,7 +506,8 @@ public final class GameIndex implements AutoCloseable {
   public GamePage after(GameCursor cursor, int limit, GameFilter filter) throws SQLException {
     long from = cursor.epoch().equals(epoch) ? cursor.sequence() : 0;
     if (!cursor.epoch().isEmpty() && !cursor.epoch().equals(epoch)) {
-      LOG.info("cursor {} is from another index (epoch {}); starting from the beginning", cursor, epoch);
+      LOG.info(
+          "cursor {} is from another index (epoch {}); starting from the beginning", cursor, epoch);
     }
     StringBuilder sql =
         new StringBuilder(
@@ -479,13 +585,15 @@ public final class GameIndex implements AutoCloseable {
                 "SELECT board_type, num_players, COUNT(*) FROM indexed_games"
                     + " GROUP BY board_type, num_players ORDER BY board_type, num_players")) {
       while (rs.next()) {
-        config(rs.getString(1), rs.getLong(2)).ifPresent(k -> {
-          try {
-            counts.merge(k, rs.getLong(3), Long::sum);
-          } catch (SQLException e) {
-            throw new StorageException("cannot read counts from " + file, e);
-          }
-        });
+        config(rs.getString(1), rs.getLong(2))
+            .ifPresent(
+                k -> {
+                  try {
+                    counts.merge(k, rs.getLong(3), Long::sum);
+                  } catch (SQLException e) {
+                    throw new StorageException("cannot read counts from " + file, e);
+                  }
+                });
       }
     }
     return Collections.unmodifiableMap(counts);
@@ -539,13 +647,15 @@ public final class GameIndex implements AutoCloseable {
     @Nullable String scanGameId;
     long anchorRowid;
     @Nullable String anchorGameId;
+    long movesRowid;
+    @Nullable String movesKey;
   }
 
   private @Nullable Source loadSource(Path path) throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement(
-            "SELECT source_id, file_key, scan_rowid, scan_game_id, anchor_rowid, anchor_game_id"
-                + " FROM index_sources WHERE path = ?")) {
+            "SELECT source_id, file_key, scan_rowid, scan_game_id, anchor_rowid, anchor_game_id,"
+                + " moves_rowid, moves_key FROM index_sources WHERE path = ?")) {
       ps.setString(1, path.toString());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -559,6 +669,8 @@ public final class GameIndex implements AutoCloseable {
         s.scanGameId = rs.getString(4);
         s.anchorRowid = rs.getLong(5);
         s.anchorGameId = rs.getString(6);
+        s.movesRowid = rs.getLong(7);
+        s.movesKey = rs.getString(8);
         return s;
       }
     }
@@ -578,13 +690,16 @@ public final class GameIndex implements AutoCloseable {
     try (PreparedStatement ps =
         db.prepareStatement(
             "UPDATE index_sources SET file_key = ?, scan_rowid = ?, scan_game_id = ?,"
-                + " anchor_rowid = ?, anchor_game_id = ? WHERE source_id = ?")) {
+                + " anchor_rowid = ?, anchor_game_id = ?, moves_rowid = ?, moves_key = ?"
+                + " WHERE source_id = ?")) {
       ps.setString(1, s.fileKey);
       ps.setLong(2, s.scanRowid);
       ps.setString(3, s.scanGameId);
       ps.setLong(4, s.anchorRowid);
       ps.setString(5, s.anchorGameId);
-      ps.setLong(6, s.id);
+      ps.setLong(6, s.movesRowid);
+      ps.setString(7, s.movesKey);
+      ps.setLong(8, s.id);
       ps.executeUpdate();
     }
   }
@@ -614,20 +729,40 @@ public final class GameIndex implements AutoCloseable {
     }
   }
 
-  /** Counts move rows and fingerprints moves in one source. */
+  /**
+   * Counts move rows and fingerprints moves in one source: from the hashed new move rows when they
+   * hold the whole game (its moves numbered from 0 without a gap, as many as {@code total_moves}),
+   * else by looking the game up.
+   */
   private static final class MoveCounter implements AutoCloseable {
     private final PreparedStatement count;
     private final PreparedStatement moves;
+    private final @Nullable Map<String, MoveRun> runs;
 
-    MoveCounter(Connection src) throws SQLException {
+    MoveCounter(Connection src, @Nullable Map<String, MoveRun> runs) throws SQLException {
+      this.runs = runs;
       count = src.prepareStatement("SELECT COUNT(*) FROM game_moves WHERE game_id = ?");
       moves =
           src.prepareStatement(
               "SELECT move_json FROM game_moves WHERE game_id = ? ORDER BY move_number");
     }
 
-    long count(String gameId) throws SQLException {
-      count.setString(1, gameId);
+    private @Nullable MoveRun whole(Row row) {
+      MoveRun run = runs == null ? null : runs.get(row.gameId);
+      return run != null
+              && run.clean
+              && row.totalMoves != null
+              && run.moves.count() == row.totalMoves
+          ? run
+          : null;
+    }
+
+    long count(Row row) throws SQLException {
+      MoveRun run = whole(row);
+      if (run != null) {
+        return run.moves.count();
+      }
+      count.setString(1, row.gameId);
       try (ResultSet rs = count.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -635,14 +770,19 @@ public final class GameIndex implements AutoCloseable {
     }
 
     String fingerprint(Row row) throws SQLException {
-      Fingerprint fp = new Fingerprint(row.board == null ? "" : row.board, row.players);
+      String board = row.board == null ? "" : row.board;
+      MoveRun run = whole(row);
+      if (run != null) {
+        return run.moves.finish(board, row.players);
+      }
+      Fingerprint.Moves fp = new Fingerprint.Moves();
       moves.setString(1, row.gameId);
       try (ResultSet rs = moves.executeQuery()) {
         while (rs.next()) {
-          fp.addMove(rs.getObject(1));
+          fp.add(rs.getObject(1));
         }
       }
-      return fp.finish();
+      return fp.finish(board, row.players);
     }
 
     @Override
@@ -655,6 +795,9 @@ public final class GameIndex implements AutoCloseable {
   @Override
   public void close() {
     try {
+      for (PreparedStatement p : statements.values()) {
+        p.close();
+      }
       db.close();
     } catch (SQLException e) {
       LOG.debug("closing {}: {}", file, e.toString());

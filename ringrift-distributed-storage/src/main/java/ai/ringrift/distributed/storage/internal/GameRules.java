@@ -46,8 +46,7 @@ public final class GameRules {
   }
 
   /**
-   * Whether a row could be finished, judged on its own columns (the move rows still need
-   * counting).
+   * Whether a row could be finished, judged on its own columns (the move rows still need counting).
    *
    * @param status its {@code game_status}
    * @param totalMoves its {@code total_moves}

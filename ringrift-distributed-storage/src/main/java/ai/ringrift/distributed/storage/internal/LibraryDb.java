@@ -18,10 +18,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A game database the library owns and alone writes (one per board/players configuration). Writes
- * each game in the order the v18 triggers demand: the {@code games} row as {@code in_progress}
- * with 0 moves and 0 turns, then the child rows, then an UPDATE to the final status and totals,
- * all inside the caller's transaction, each game behind a savepoint so that one bad game does not
- * undo the batch. Not thread-safe.
+ * each game in the order the v18 triggers demand: the {@code games} row as {@code in_progress} with
+ * 0 moves and 0 turns, then the child rows, then an UPDATE to the final status and totals, all
+ * inside the caller's transaction, each game behind a savepoint so that one bad game does not undo
+ * the batch. Not thread-safe.
  */
 public final class LibraryDb implements AutoCloseable {
   private final Path file;

@@ -14,7 +14,8 @@ import java.util.Set;
 public final class MountTable {
   /** File system types whose files live on another machine (SQLite must not use WAL on them). */
   private static final Set<String> NETWORK_TYPES =
-      Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "lustre", "virtiofs", "9p");
+      Set.of(
+          "nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "lustre", "virtiofs", "9p");
 
   /**
    * One mount.
@@ -93,7 +94,9 @@ public final class MountTable {
    * @return true if the mount holding it is tmpfs or ramfs
    */
   public boolean isRam(Path path) {
-    return mountOf(path).map(m -> m.type().equals("tmpfs") || m.type().equals("ramfs")).orElse(false);
+    return mountOf(path)
+        .map(m -> m.type().equals("tmpfs") || m.type().equals("ramfs"))
+        .orElse(false);
   }
 
   static boolean isNetworkType(String type) {

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,8 @@ public final class SourceReader implements AutoCloseable {
     Object status = game.get("game_status");
     Object total = game.get("total_moves");
     if (!GameRules.mayBeFinished(
-        status instanceof String ? (String) status : null, total instanceof Long ? (Long) total : null)) {
+        status instanceof String ? (String) status : null,
+        total instanceof Long ? (Long) total : null)) {
       return null;
     }
     Map<String, List<Map<String, @Nullable Object>>> children = new LinkedHashMap<>();
@@ -145,5 +145,4 @@ public final class SourceReader implements AutoCloseable {
       ps.close();
     }
   }
-
 }

@@ -78,7 +78,8 @@ public final class Sqlite {
   public record Retry(int attempts, Duration initialDelay, Duration maxDelay, Sleeper sleeper) {
     /** The Python cluster's policy. */
     public static final Retry DEFAULT =
-        new Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(15), d -> Thread.sleep(d.toMillis()));
+        new Retry(
+            5, Duration.ofSeconds(1), Duration.ofSeconds(15), d -> Thread.sleep(d.toMillis()));
 
     /** Checks the values. */
     public Retry {
@@ -118,8 +119,13 @@ public final class Sqlite {
     c.enforceForeignKeys(true);
     c.setJournalMode(
         journal == Journal.WAL ? SQLiteConfig.JournalMode.WAL : SQLiteConfig.JournalMode.DELETE);
+    // Per-game savepoints keep their statement journal in memory, not in a temporary file.
+    c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    c.setCacheSize(-32_000);
     c.setSynchronous(
-        journal == Journal.WAL ? SQLiteConfig.SynchronousMode.NORMAL : SQLiteConfig.SynchronousMode.FULL);
+        journal == Journal.WAL
+            ? SQLiteConfig.SynchronousMode.NORMAL
+            : SQLiteConfig.SynchronousMode.FULL);
     return c.createConnection("jdbc:sqlite:" + db.toAbsolutePath());
   }
 
@@ -162,11 +168,13 @@ public final class Sqlite {
       } catch (SQLException e) {
         if (!isBusy(e) || attempt >= retry.attempts()) {
           String why = isBusy(e) ? " (still locked after " + attempt + " attempts)" : "";
-          throw new StorageException("cannot " + what + " in " + db + why + ": " + e.getMessage(), e);
+          throw new StorageException(
+              "cannot " + what + " in " + db + why + ": " + e.getMessage(), e);
         }
         long jitter = (long) (delay.toMillis() * 0.3 * ThreadLocalRandom.current().nextDouble());
         Duration wait = delay.plusMillis(jitter);
-        LOG.debug("{} is locked ({}); retry {} of {} in {}", db, what, attempt, retry.attempts(), wait);
+        LOG.debug(
+            "{} is locked ({}); retry {} of {} in {}", db, what, attempt, retry.attempts(), wait);
         try {
           retry.sleeper().sleep(wait);
         } catch (InterruptedException ie) {

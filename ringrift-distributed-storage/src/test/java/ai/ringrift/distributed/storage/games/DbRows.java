@@ -83,7 +83,8 @@ public final class DbRows {
   public static List<String> gameIds(Path db) throws SQLException {
     List<String> ids = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        ResultSet rs = c.createStatement().executeQuery("SELECT game_id FROM games ORDER BY game_id")) {
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT game_id FROM games ORDER BY game_id")) {
       while (rs.next()) {
         ids.add(rs.getString(1));
       }

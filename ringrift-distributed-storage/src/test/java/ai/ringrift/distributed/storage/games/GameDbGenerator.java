@@ -25,10 +25,10 @@ import java.util.zip.GZIPOutputStream;
  * Builds SQLite game databases the way the Python selfplay does (schema v18, independent of the
  * library's own DDL), for tests here and in other modules (published in this module's test-jar).
  *
- * <p>Games follow the v18 facts: the games row is written as {@code in_progress} with 0 moves,
- * then the child rows (players, initial state, moves, snapshots every 20 moves plus the final one,
- * a choice, history entries, NNUE features), then updated to its final status. Contents exercise
- * what a copy can get wrong: gzip-compressed snapshots and initial states stored as BLOBs in TEXT
+ * <p>Games follow the v18 facts: the games row is written as {@code in_progress} with 0 moves, then
+ * the child rows (players, initial state, moves, snapshots every 20 moves plus the final one, a
+ * choice, history entries, NNUE features), then updated to its final status. Contents exercise what
+ * a copy can get wrong: gzip-compressed snapshots and initial states stored as BLOBs in TEXT
  * columns, base64+gzip history states, random BLOBs, NULLs in nullable columns, unicode, naive and
  * offset timestamps with and without microseconds, integers beyond 32 bits.
  *
@@ -136,7 +136,8 @@ public final class GameDbGenerator implements AutoCloseable {
   private static List<String> migratedStatements() {
     List<String> out = new ArrayList<>();
     for (String s : schemaStatements()) {
-      if (s.contains("enforce_moves_on_insert") || (s.startsWith("CREATE INDEX") && !s.contains("idx_games_board_type"))) {
+      if (s.contains("enforce_moves_on_insert")
+          || (s.startsWith("CREATE INDEX") && !s.contains("idx_games_board_type"))) {
         continue;
       }
       if (s.startsWith("CREATE TABLE IF NOT EXISTS games ")) {
@@ -221,8 +222,8 @@ public final class GameDbGenerator implements AutoCloseable {
   }
 
   /**
-   * A placeholder in the other form selfplay writes: status {@code active} with {@code
-   * total_moves} 0, with some move rows.
+   * A placeholder in the other form selfplay writes: status {@code active} with {@code total_moves}
+   * 0, with some move rows.
    *
    * @param board the board type
    * @param players the player count
@@ -258,7 +259,8 @@ public final class GameDbGenerator implements AutoCloseable {
     if (layout != Layout.MIGRATED) {
       throw new IllegalStateException("the v18 triggers refuse completed games with < 5 moves");
     }
-    try (PreparedStatement drop = c.prepareStatement("DROP TRIGGER IF EXISTS enforce_moves_on_complete")) {
+    try (PreparedStatement drop =
+        c.prepareStatement("DROP TRIGGER IF EXISTS enforce_moves_on_complete")) {
       drop.execute();
       c.commit();
     } catch (SQLException e) {
@@ -299,7 +301,8 @@ public final class GameDbGenerator implements AutoCloseable {
   public void finish(String gameId, int moves) {
     try {
       int have;
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM game_moves WHERE game_id = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT COUNT(*) FROM game_moves WHERE game_id = ?")) {
         ps.setString(1, gameId);
         try (var rs = ps.executeQuery()) {
           rs.next();
@@ -321,8 +324,8 @@ public final class GameDbGenerator implements AutoCloseable {
   }
 
   /**
-   * Many small completed games in one transaction (5 moves of short JSON each, two player rows,
-   * an initial state), for benchmarks and cursor tests.
+   * Many small completed games in one transaction (5 moves of short JSON each, two player rows, an
+   * initial state), for benchmarks and cursor tests.
    *
    * @param n how many
    * @param board the board type
@@ -372,7 +375,15 @@ public final class GameDbGenerator implements AutoCloseable {
           m.setInt(2, i);
           m.setInt(3, i);
           m.setInt(4, 1 + i % players);
-          m.setString(5, "{\"type\":\"move_stack\",\"to\":{\"x\":" + (k % 8) + ",\"y\":" + i + "},\"n\":" + k + "}");
+          m.setString(
+              5,
+              "{\"type\":\"move_stack\",\"to\":{\"x\":"
+                  + (k % 8)
+                  + ",\"y\":"
+                  + i
+                  + "},\"n\":"
+                  + k
+                  + "}");
           m.executeUpdate();
         }
         u.setString(1, id);
@@ -402,6 +413,30 @@ public final class GameDbGenerator implements AutoCloseable {
       c.setAutoCommit(true);
       try (Statement st = c.createStatement()) {
         st.execute("VACUUM");
+      }
+      c.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Compacts the rowids of {@code games} to 1..n, as VACUUM may do to a table without an INTEGER
+   * PRIMARY KEY (SQLite documents it; recent versions usually keep them, so tests force it).
+   */
+  public void renumberRowids() {
+    try {
+      c.commit();
+      c.setAutoCommit(true);
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA foreign_keys=OFF");
+        st.execute("BEGIN");
+        st.execute("CREATE TEMP TABLE games_copy AS SELECT * FROM games ORDER BY rowid");
+        st.execute("DELETE FROM games");
+        st.execute("INSERT INTO games SELECT * FROM games_copy");
+        st.execute("DROP TABLE games_copy");
+        st.execute("COMMIT");
+        st.execute("PRAGMA foreign_keys=ON");
       }
       c.setAutoCommit(false);
     } catch (SQLException e) {
@@ -440,7 +475,9 @@ public final class GameDbGenerator implements AutoCloseable {
           n % 2 == 0 ? "none" : null,
           n % 3 == 1 ? (Object) 600000L : null,
           null,
-          "{\"engine_mode\":\"gumbel\",\"note\":\"" + jsonEscape(UNICODE[n % UNICODE.length]) + "\",\"source\":\"selfplay\"}",
+          "{\"engine_mode\":\"gumbel\",\"note\":\""
+              + jsonEscape(UNICODE[n % UNICODE.length])
+              + "\",\"source\":\"selfplay\"}",
           n % 4 == 3 ? null : (Object) (random.nextInt(1000) / 1000.0),
           n % 4 == 3 ? null : "good",
           "gumbel-mcts",
@@ -467,7 +504,10 @@ public final class GameDbGenerator implements AutoCloseable {
             id,
             gzip(initial));
       } else {
-        exec("INSERT INTO game_initial_state (game_id, initial_state_json) VALUES (?, ?)", id, initial);
+        exec(
+            "INSERT INTO game_initial_state (game_id, initial_state_json) VALUES (?, ?)",
+            id,
+            initial);
       }
       for (int i = 0; i < moves; i++) {
         move(id, i, i / 2, 1 + (i / 2) % players, i % 3 != 0);
@@ -539,10 +579,23 @@ public final class GameDbGenerator implements AutoCloseable {
         (long) i,
         (long) turn,
         (long) player,
-        "{\"id\":\"m" + i + "\",\"type\":\"move_stack\",\"player\":" + player + ",\"from\":{\"x\":"
-            + random.nextInt(8) + ",\"y\":" + random.nextInt(8) + "},\"to\":{\"x\":" + random.nextInt(8)
-            + ",\"y\":" + random.nextInt(8) + "},\"moveNumber\":" + (i + 1) + ",\"note\":\""
-            + jsonEscape(UNICODE[(i + counter) % UNICODE.length]) + "\"}",
+        "{\"id\":\"m"
+            + i
+            + "\",\"type\":\"move_stack\",\"player\":"
+            + player
+            + ",\"from\":{\"x\":"
+            + random.nextInt(8)
+            + ",\"y\":"
+            + random.nextInt(8)
+            + "},\"to\":{\"x\":"
+            + random.nextInt(8)
+            + ",\"y\":"
+            + random.nextInt(8)
+            + "},\"moveNumber\":"
+            + (i + 1)
+            + ",\"note\":\""
+            + jsonEscape(UNICODE[(i + counter) % UNICODE.length])
+            + "\"}",
         i % 4 == 3 ? null : timestamp(counter + i),
         rich ? (Object) (long) random.nextInt(5000) : null,
         null,
@@ -609,10 +662,21 @@ public final class GameDbGenerator implements AutoCloseable {
   }
 
   private String stateJson(String id, String board, int moveNumber, String status, int n) {
-    return "{\"id\":\"" + id + "\",\"boardType\":\"" + board + "\",\"gameStatus\":\"" + status
-        + "\",\"moveNumber\":" + moveNumber + ",\"createdAt\":\"" + timestamp(n)
-        + "\",\"board\":{\"stacks\":{\"3,3\":{\"height\":" + (moveNumber % 5) + "}}},\"label\":\""
-        + jsonEscape(UNICODE[(n + moveNumber) % UNICODE.length]) + "\"}";
+    return "{\"id\":\""
+        + id
+        + "\",\"boardType\":\""
+        + board
+        + "\",\"gameStatus\":\""
+        + status
+        + "\",\"moveNumber\":"
+        + moveNumber
+        + ",\"createdAt\":\""
+        + timestamp(n)
+        + "\",\"board\":{\"stacks\":{\"3,3\":{\"height\":"
+        + (moveNumber % 5)
+        + "}}},\"label\":\""
+        + jsonEscape(UNICODE[(n + moveNumber) % UNICODE.length])
+        + "\"}";
   }
 
   private byte[] floats(int n) {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("games read from selfplay DBs and written into a library DB compare equal column by column")
+@DisplayName(
+    "games read from selfplay DBs and written into a library DB compare equal column by column")
 class GameStoreRoundTripTest {
   private static final List<String> TABLES =
       List.of(
@@ -29,7 +30,8 @@ class GameStoreRoundTripTest {
   @TempDir Path tmp;
 
   @Test
-  @DisplayName("every finished game round-trips exactly; placeholders, orphans and short games never move")
+  @DisplayName(
+      "every finished game round-trips exactly; placeholders, orphans and short games never move")
   void shouldRoundTripFinishedGamesExactly() throws Exception {
     Path srcDir = tmp.resolve("node-a/data/games");
     Files.createDirectories(srcDir);
@@ -51,8 +53,7 @@ class GameStoreRoundTripTest {
       neverMove.add(g.activePlaceholder("hex8", 2, 6));
     }
     Path migrated = srcDir.resolve("canonical_square8_3p.db");
-    try (GameDbGenerator g =
-        GameDbGenerator.create(migrated, GameDbGenerator.Layout.MIGRATED, 7)) {
+    try (GameDbGenerator g = GameDbGenerator.create(migrated, GameDbGenerator.Layout.MIGRATED, 7)) {
       finished.add(g.completed("square8", 3, 21));
       finished.add(g.moveLimit("square8", 3, 9));
       neverMove.add(g.shortCompleted("square8", 3, 3));
@@ -62,7 +63,8 @@ class GameStoreRoundTripTest {
     Path dstDir = tmp.resolve("node-b/data/games");
     List<GameRecord> pulled = new ArrayList<>();
     try (GameStore source = GameStore.open(srcDir)) {
-      GamePage page = source.idsAfter(GameCursor.start(), 1000, GameFilter.all()).get(30, TimeUnit.SECONDS);
+      GamePage page =
+          source.idsAfter(GameCursor.start(), 1000, GameFilter.all()).get(30, TimeUnit.SECONDS);
       List<String> ids = page.games().stream().map(GameSummary::gameId).toList();
       assertThat(ids).containsExactlyInAnyOrderElementsOf(finished);
       assertThat(page.hasMore()).isFalse();
@@ -107,7 +109,10 @@ class GameStoreRoundTripTest {
         compared.merge(table, a.size(), Integer::sum);
       }
     }
-    assertThat(compared).as("rows compared per table").hasSize(TABLES.size()).allSatisfy((t, n) -> assertThat(n).as(t).isPositive());
+    assertThat(compared)
+        .as("rows compared per table")
+        .hasSize(TABLES.size())
+        .allSatisfy((t, n) -> assertThat(n).as(t).isPositive());
     // The compressed snapshots were BLOBs in the source and are BLOBs, byte for byte, in the copy.
     assertThat(
             DbRows.rows(hexOut, "game_state_snapshots", finished.get(0)).stream()
