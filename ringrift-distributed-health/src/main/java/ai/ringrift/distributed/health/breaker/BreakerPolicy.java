@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Open periods: the n-th consecutive open lasts {@code min(recoveryTimeout ×
  * backoffMultiplier^(n − 1), maxBackoff)}; from the second one on it is scaled by a random factor
  * in {@code [1 − jitter, 1 + jitter]} and kept within {@code [recoveryTimeout, maxBackoff]}. The
- * first open lasts exactly {@code recoveryTimeout}. A half-open period in which a probe gives no
- * answer within {@code probeTimeout} counts as a failed probe, so a probe that hangs forever cannot
- * keep the breaker half-open forever.
+ * first open lasts exactly {@code recoveryTimeout}. A half-open probe that gives no answer within
+ * {@code probeTimeout} of its admission counts as a failed probe, so a probe that hangs forever
+ * cannot keep the breaker half-open forever.
  */
 public final class BreakerPolicy {
   /** Host breakers: consecutive failures that open the breaker (the Python cluster's 3). */
@@ -171,8 +171,8 @@ public final class BreakerPolicy {
   }
 
   /**
-   * How long a half-open breaker waits for its probes' answers before counting them as failed.
-   * Defaults to {@link #recoveryTimeout()}.
+   * How long a half-open breaker waits for a probe's answer, from the probe's admission, before
+   * counting it as failed. Defaults to {@link #recoveryTimeout()}.
    *
    * @return a positive duration
    */
@@ -362,8 +362,8 @@ public final class BreakerPolicy {
     }
 
     /**
-     * Sets how long a half-open breaker waits for its probes' answers before counting them as
-     * failed (default: the recovery timeout).
+     * Sets how long a half-open breaker waits for a probe's answer, from the probe's admission,
+     * before counting it as failed (default: the recovery timeout).
      *
      * @param timeout positive
      * @return this builder

@@ -9,6 +9,7 @@ import ai.ringrift.distributed.health.breaker.CircuitState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -27,14 +28,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The breaker state machine.
+ * Our breaker semantics on top of Resilience4j ({@link Resilience4jDelegate}).
  *
- * <p>Invariants: {@link #snap} is an immutable snapshot; every change to it happens while holding
- * {@link #lock}, so transitions are totally ordered, and every transition increments {@code epoch}.
- * The hot path (a closed breaker whose failure count is zero, completing a success) only reads the
- * volatile snapshot. A call remembers the epoch it was admitted in; its result is ignored if the
- * epoch has moved on. Events are queued while the lock is held (so the queue order is the
- * transition order) and delivered after it is released, by one thread at a time.
+ * <p>Division of labour. Resilience4j decides whether an open or half-open breaker admits a call,
+ * moves OPEN → HALF_OPEN lazily once the open period has passed (by the injected clock), hands out
+ * exactly {@code halfOpenRequests} probe permits (a cancelled probe gives its permit back) and
+ * closes after that many probe successes. This class adds what Resilience4j does not do or does
+ * differently: it counts <em>consecutive</em> counted failures and opens the Resilience4j breaker
+ * itself with the doubling, jittered, capped backoff; it reopens at once on any failed probe
+ * (Resilience4j would wait for every probe and decide by failure rate); it expires a probe that has
+ * not answered within {@code probeTimeout} when someone next asks (Resilience4j would need its
+ * process-wide scheduler, which ignores the injected clock); it ignores results of calls admitted
+ * in an earlier state; and it publishes our events, after releasing its lock (Resilience4j
+ * publishes under its lock).
+ *
+ * <p>Invariants: {@link #snap} is an immutable snapshot; every change to it, and every call into
+ * the delegate, happens while holding {@link #lock}, so transitions are totally ordered, and every
+ * transition increments {@code epoch}. A call remembers the epoch it was admitted in; its result is
+ * ignored if the epoch has moved on.
+ *
+ * <p>The closed state is ours alone: a closed call reads one volatile snapshot and, when it
+ * succeeds with no failure counted, writes nothing and takes no lock. The Resilience4j breaker sits
+ * closed meanwhile and is not told about closed-state results (it would only record them in metrics
+ * that are never read and that never open it, at about 115 ns per call). Every call into it happens
+ * under {@link #lock}, so its state and {@link #snap} change together. Events are queued while the
+ * lock is held (so the queue order is the transition order) and delivered after it is released, by
+ * one thread at a time.
  */
 public final class DefaultCircuitBreaker implements CircuitBreaker {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultCircuitBreaker.class);
@@ -52,31 +71,39 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     final int failures; // consecutive counted failures while CLOSED
     final int opens; // consecutive opens without a close in between
     final @Nullable Instant retryAt; // OPEN: when a probe is allowed
-    final @Nullable Instant halfOpenSince; // HALF_OPEN: when it was entered
-    final int permitsLeft; // HALF_OPEN: probes still admissible
-    final int successes; // HALF_OPEN: probes that succeeded
 
-    Snap(
-        CircuitState state,
-        long epoch,
-        int failures,
-        int opens,
-        @Nullable Instant retryAt,
-        @Nullable Instant halfOpenSince,
-        int permitsLeft,
-        int successes) {
+    Snap(CircuitState state, long epoch, int failures, int opens, @Nullable Instant retryAt) {
       this.state = state;
       this.epoch = epoch;
       this.failures = failures;
       this.opens = opens;
       this.retryAt = retryAt;
-      this.halfOpenSince = halfOpenSince;
-      this.permitsLeft = permitsLeft;
-      this.successes = successes;
     }
 
     static Snap closed(long epoch) {
-      return new Snap(CircuitState.CLOSED, epoch, 0, 0, null, null, 0, 0);
+      return new Snap(CircuitState.CLOSED, epoch, 0, 0, null);
+    }
+  }
+
+  /** A probe admitted in half-open; identity matters. */
+  private static final class Probe {
+    final Instant grantedAt;
+
+    Probe(Instant grantedAt) {
+      this.grantedAt = grantedAt;
+    }
+  }
+
+  /** The outcome of {@link #admitSlow()}: a rejection, or the epoch (and probe) of an admission. */
+  private static final class Admission {
+    final long epoch;
+    final @Nullable Probe probe;
+    final @Nullable CircuitOpenException rejection;
+
+    Admission(long epoch, @Nullable Probe probe, @Nullable CircuitOpenException rejection) {
+      this.epoch = epoch;
+      this.probe = probe;
+      this.rejection = rejection;
     }
   }
 
@@ -84,8 +111,11 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   private final BreakerPolicy policy;
   private final Clock clock;
   private final RandomGenerator random;
+  private final Resilience4jDelegate delegate;
   private final Object lock = new Object();
   private volatile Snap snap = Snap.closed(0);
+  // HALF_OPEN: the probes admitted and not yet answered, oldest first; guarded by lock.
+  private final ArrayDeque<Probe> probes = new ArrayDeque<>();
   private final LongAdder rejected = new LongAdder();
   private final CopyOnWriteArrayList<BreakerListener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<BreakerEvent> pendingEvents = new ConcurrentLinkedQueue<>();
@@ -105,6 +135,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
+    this.delegate = new Resilience4jDelegate(name, policy, clock);
   }
 
   @Override
@@ -133,7 +164,14 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
       return s.state;
     }
     synchronized (lock) {
-      applyTimeTransitions(clock.instant());
+      Instant now = clock.instant();
+      expireProbes(now);
+      s = snap;
+      if (s.state == CircuitState.OPEN && s.retryAt != null && !now.isBefore(s.retryAt)) {
+        // Asking must not take a probe permit: move the delegate explicitly.
+        delegate.transitionToHalfOpen();
+        enterHalfOpen(s, now);
+      }
       s = snap;
     }
     deliverEvents();
@@ -159,18 +197,18 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     Objects.requireNonNull(call, "call");
     Snap s = snap;
     long epoch;
-    boolean probe;
+    Probe probe;
     if (s.state == CircuitState.CLOSED) {
       epoch = s.epoch;
-      probe = false;
+      probe = null;
     } else {
-      long admitted = admitSlow();
+      Admission admission = admitSlow();
       deliverEvents();
-      if (admitted < 0) {
-        return CompletableFuture.failedFuture(rejection());
+      if (admission.rejection != null) {
+        return CompletableFuture.failedFuture(admission.rejection);
       }
-      epoch = admitted >>> 1;
-      probe = (admitted & 1) == 1;
+      epoch = admission.epoch;
+      probe = admission.probe;
     }
     CompletionStage<T> stage;
     try {
@@ -202,6 +240,8 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     synchronized (lock) {
       Snap s = snap;
       if (s.state != CircuitState.CLOSED || s.failures != 0 || s.opens != 0) {
+        delegate.reset();
+        probes.clear();
         transition(s, Snap.closed(s.epoch + 1), clock.instant(), "reset");
       }
     }
@@ -224,49 +264,40 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     return "CircuitBreaker[" + name + ", " + s.state + ", failures=" + s.failures + "]";
   }
 
-  /**
-   * Admits a call when the breaker is not known to be closed.
-   *
-   * @return -1 if rejected, otherwise {@code epoch << 1 | (probe ? 1 : 0)}
-   */
-  private long admitSlow() {
+  /** Admits or rejects a call when the breaker is not known to be closed. */
+  private Admission admitSlow() {
     synchronized (lock) {
-      applyTimeTransitions(clock.instant());
+      Instant now = clock.instant();
+      expireProbes(now);
       Snap s = snap;
-      switch (s.state) {
-        case CLOSED:
-          return s.epoch << 1;
-        case HALF_OPEN:
-          if (s.permitsLeft > 0) {
-            snap =
-                new Snap(
-                    s.state,
-                    s.epoch,
-                    0,
-                    s.opens,
-                    null,
-                    s.halfOpenSince,
-                    s.permitsLeft - 1,
-                    s.successes);
-            return s.epoch << 1 | 1;
-          }
-          rejected.increment();
-          return -1;
-        case OPEN:
-        default:
-          rejected.increment();
-          return -1;
+      if (s.state == CircuitState.CLOSED) {
+        return new Admission(s.epoch, null, null);
       }
+      // Resilience4j decides: open admits (and turns half-open) once retryAt has passed by its
+      // clock, which is ours; half-open admits while probe permits are left.
+      boolean permitted = delegate.tryAcquirePermission();
+      if (s.state == CircuitState.OPEN && delegate.isHalfOpen()) {
+        enterHalfOpen(s, now);
+        s = snap;
+      }
+      if (!permitted) {
+        rejected.increment();
+        return new Admission(-1, null, rejection(s));
+      }
+      Probe probe = new Probe(now);
+      probes.addLast(probe);
+      return new Admission(s.epoch, probe, null);
     }
   }
 
-  private CircuitOpenException rejection() {
-    Snap s = snap;
-    if (s.state == CircuitState.HALF_OPEN && s.halfOpenSince != null) {
+  /** The rejection for snapshot {@code s}; caller holds the lock. */
+  private CircuitOpenException rejection(Snap s) {
+    Probe oldest = probes.peekFirst();
+    if (s.state == CircuitState.HALF_OPEN && oldest != null) {
       return new CircuitOpenException(
           name,
           CircuitState.HALF_OPEN,
-          s.halfOpenSince.plus(policy.probeTimeout()),
+          oldest.grantedAt.plus(policy.probeTimeout()),
           "all "
               + policy.halfOpenRequests()
               + " probe call(s) in flight; the next is allowed when they finish");
@@ -281,43 +312,42 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
             : "opened " + s.opens + " times in a row");
   }
 
-  /** Applies OPEN → HALF_OPEN when the open period has passed, and expires lost probes. */
-  private void applyTimeTransitions(Instant now) {
+  /**
+   * Counts a half-open probe that has not answered within {@code probeTimeout} as failed, so that a
+   * probe that hangs forever cannot keep the breaker half-open (and the host excluded) forever.
+   * Caller holds the lock.
+   */
+  private void expireProbes(Instant now) {
     Snap s = snap;
-    if (s.state == CircuitState.OPEN && s.retryAt != null && !now.isBefore(s.retryAt)) {
-      transition(
-          s,
-          new Snap(
-              CircuitState.HALF_OPEN,
-              s.epoch + 1,
-              0,
-              s.opens,
-              null,
-              now,
-              policy.halfOpenRequests(),
-              0),
-          now,
-          "retry time " + s.retryAt + " reached");
-    } else if (s.state == CircuitState.HALF_OPEN
-        && s.halfOpenSince != null
-        && s.permitsLeft + s.successes < policy.halfOpenRequests()
-        && !now.isBefore(s.halfOpenSince.plus(policy.probeTimeout()))) {
-      // A probe was admitted and has not answered: count it as failed so that a probe that hangs
-      // forever cannot keep the breaker half-open (and the host excluded) forever.
+    Probe oldest = probes.peekFirst();
+    if (s.state == CircuitState.HALF_OPEN
+        && oldest != null
+        && !now.isBefore(oldest.grantedAt.plus(policy.probeTimeout()))) {
       open(
           s, now, "no answer from the half-open probe(s) within " + seconds(policy.probeTimeout()));
     }
   }
 
-  private void onResult(long epoch, boolean probe, @Nullable Throwable error) {
+  /** Records the delegate's move from OPEN to HALF_OPEN; caller holds the lock. */
+  private void enterHalfOpen(Snap s, Instant now) {
+    probes.clear();
+    transition(
+        s,
+        new Snap(CircuitState.HALF_OPEN, s.epoch + 1, 0, s.opens, null),
+        now,
+        "retry time " + s.retryAt + " reached");
+  }
+
+  private void onResult(long epoch, @Nullable Probe probe, @Nullable Throwable error) {
     Outcome outcome = classify(error);
-    if (!probe) {
+    if (probe == null) {
+      // A closed-state call: ours alone (see the class comment).
       if (outcome == Outcome.IGNORED) {
         return;
       }
       if (outcome == Outcome.SUCCESS) {
-        Snap s = snap;
-        if (s.failures == 0 || s.epoch != epoch) {
+        Snap current = snap;
+        if (current.failures == 0 || current.epoch != epoch) {
           return; // hot path: nothing to reset
         }
       }
@@ -327,59 +357,41 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
           return; // stale result of an earlier state
         }
         if (outcome == Outcome.SUCCESS) {
-          snap = new Snap(CircuitState.CLOSED, s.epoch, 0, 0, null, null, 0, 0);
+          snap = new Snap(CircuitState.CLOSED, s.epoch, 0, 0, null);
         } else {
           int failures = s.failures + 1;
           if (failures >= policy.failureThreshold()) {
             open(s, clock.instant(), failures + " consecutive failures, last: " + describe(error));
           } else {
-            snap = new Snap(CircuitState.CLOSED, s.epoch, failures, 0, null, null, 0, 0);
+            snap = new Snap(CircuitState.CLOSED, s.epoch, failures, 0, null);
           }
         }
       }
     } else {
       synchronized (lock) {
         Snap s = snap;
-        if (s.state != CircuitState.HALF_OPEN || s.epoch != epoch) {
-          return;
+        if (s.state != CircuitState.HALF_OPEN || s.epoch != epoch || !probes.remove(probe)) {
+          return; // the half-open period it was admitted in is over (expired, reset, reopened)
         }
         switch (outcome) {
           case FAILURE:
+            // Any counted failure reopens at once (Resilience4j would wait for every probe and
+            // decide by failure rate); the other probes' results become stale.
             open(s, clock.instant(), "half-open probe failed: " + describe(error));
             break;
           case SUCCESS:
-            int successes = s.successes + 1;
-            if (successes >= policy.halfOpenRequests()) {
+            delegate.onSuccess();
+            if (delegate.isClosed()) {
               transition(
                   s,
                   Snap.closed(s.epoch + 1),
                   clock.instant(),
-                  successes + " half-open probe(s) succeeded");
-            } else {
-              snap =
-                  new Snap(
-                      s.state,
-                      s.epoch,
-                      0,
-                      s.opens,
-                      null,
-                      s.halfOpenSince,
-                      s.permitsLeft,
-                      successes);
+                  policy.halfOpenRequests() + " half-open probe(s) succeeded");
             }
             break;
           case IGNORED:
           default:
-            snap =
-                new Snap(
-                    s.state,
-                    s.epoch,
-                    0,
-                    s.opens,
-                    null,
-                    s.halfOpenSince,
-                    s.permitsLeft + 1,
-                    s.successes);
+            delegate.releasePermission();
             break;
         }
       }
@@ -391,9 +403,12 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   private void open(Snap s, Instant now, String reason) {
     int opens = s.opens == Integer.MAX_VALUE ? s.opens : s.opens + 1;
     Duration period = jittered(opens);
+    Instant retryAt = now.plus(period);
+    probes.clear();
+    delegate.openUntil(retryAt);
     transition(
         s,
-        new Snap(CircuitState.OPEN, s.epoch + 1, 0, opens, now.plus(period), null, 0, 0),
+        new Snap(CircuitState.OPEN, s.epoch + 1, 0, opens, retryAt),
         now,
         reason + "; open for " + seconds(period));
   }
