@@ -3,6 +3,7 @@ package ai.ringrift.distributed.transport.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.distributed.storage.games.GameCursor;
+import ai.ringrift.distributed.storage.games.GameDbGenerator;
 import ai.ringrift.distributed.storage.games.GameFilter;
 import ai.ringrift.distributed.storage.games.GameRecord;
 import ai.ringrift.distributed.storage.games.GameStore;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.ringrift.distributed.health.breaker.BreakerRegistry;
 import ai.ringrift.distributed.health.breaker.CircuitState;
+import ai.ringrift.distributed.storage.games.GameDbGenerator;
 import ai.ringrift.distributed.storage.games.GameStore;
 import ai.ringrift.distributed.transport.ProbeResult;
 import ai.ringrift.distributed.transport.RemoteHost;
