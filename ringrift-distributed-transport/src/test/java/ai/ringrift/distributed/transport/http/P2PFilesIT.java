@@ -208,6 +208,48 @@ class P2PFilesIT {
   }
 
   @Test
+  void shouldServeAPythonUrllibClientLikeTheClusterDownloadsIt() throws Exception {
+    // What app/distributed/p2p_sync_client.py _download_file does, with the stdlib instead of
+    // aiohttp: GET /sync/file?path=, write, compare SHA-256 with X-Checksum when present.
+    Path db = tmp.resolve("node-a/data/games/hex8_2p.db");
+    Path out = tmp.resolve("py/hex8_2p.db");
+    Files.createDirectories(out.getParent());
+    String script =
+        String.join(
+            "\n",
+            "import hashlib, sys, urllib.request",
+            "port, token, header, out = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]",
+            "req = urllib.request.Request('http://127.0.0.1:%s/sync/file?path=games/hex8_2p.db' % port)",
+            "req.add_header(header, ('Bearer ' + token) if header == 'Authorization' else token)",
+            "with urllib.request.urlopen(req, timeout=30) as r:",
+            "    data = r.read()",
+            "    want = r.headers.get('X-Checksum')",
+            "got = hashlib.sha256(data).hexdigest()",
+            "open(out, 'wb').write(data)",
+            "print('OK' if want == got else 'MISMATCH %s %s' % (want, got))");
+    for (String header : List.of("Authorization", "X-RingRift-Auth")) {
+      Process p =
+          new ProcessBuilder(
+                  "python3",
+                  "-c",
+                  script,
+                  Integer.toString(server.port()),
+                  TestNodes.TOKEN,
+                  header,
+                  out.toString())
+              .redirectErrorStream(true)
+              .start();
+      try {
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(p.getInputStream().readAllBytes()).strip()).isEqualTo("OK");
+        assertThat(Files.mismatch(out, db)).isEqualTo(-1);
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void shouldRequireTheTokenEverywhereButLiveness() throws Exception {
     assertThat(get("/health", Map.of()).statusCode()).isEqualTo(200);
     for (String path :

@@ -341,12 +341,13 @@ public final class ClientCore implements AutoCloseable {
       try {
         return attempt.run(new AttemptContext(host, deadlineNanos, body));
       } catch (Exception e) {
-        closeQuietly(body.getAndSet(null));
+        InputStream failedBody = body.getAndSet(null);
+        closeQuietly(failedBody);
         if (f.isCancelled() || closed.get()) {
           throw P2PException.of(
               what + " on " + host + " was cancelled", host, Kind.CANCELLED, 0, e);
         }
-        TransportException te = translate(e, host, what, null);
+        TransportException te = translate(e, host, what, failedBody);
         boolean retryable =
             idempotent
                 && (te.fault() == TransportException.Fault.HOST

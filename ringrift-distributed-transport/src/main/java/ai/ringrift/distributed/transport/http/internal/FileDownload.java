@@ -202,7 +202,7 @@ public final class FileDownload {
             hashing.submit(buf, n);
             done += n;
             received += n;
-            if (done - lastReport >= (4 << 20) || done == size) {
+            if (lastReport == 0 || done - lastReport >= (4 << 20) || done == size) {
               lastReport = done;
               report(listener, name, done, size);
             }
