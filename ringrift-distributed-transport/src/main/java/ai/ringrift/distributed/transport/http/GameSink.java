@@ -13,8 +13,8 @@ import java.util.Set;
 public interface GameSink {
   /**
    * Imports into the storage module's SQLite game store (its library-owned databases, one per
-   * config, deduplicated by game id). The store has no membership query, so {@link #missing}
-   * answers "all": games present through another path cost their bytes, never a duplicate.
+   * config, deduplicated by game id). {@link #missing} asks the store which ids it lacks, so a game
+   * that already reached this node by another path is not transferred again.
    *
    * @param store the store; not closed by the sink
    * @return the sink

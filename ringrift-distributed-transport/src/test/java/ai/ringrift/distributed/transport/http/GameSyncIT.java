@@ -187,6 +187,8 @@ class GameSyncIT {
             .join();
     assertThat(ca.imported()).isEqualTo(10);
     assertThat(cb.imported()).isZero();
+    assertThat(cb.listed()).isEqualTo(10);
+    assertThat(cb.fetched()).isZero(); // not even transferred twice
     assertThat(c.ids()).containsExactlyInAnyOrderElementsOf(fromA);
     assertThat(c.count()).isEqualTo(10);
     // And back: a pulling from c gets nothing new.

@@ -105,9 +105,10 @@ public final class StoreGames {
   }
 
   /**
-   * The store as a sink. {@link GameSink#missing} reports every id as missing (the store has no
-   * membership query); {@link GameStore#importGames} skips the ones it has, so the cost of a game
-   * present through another path is its bytes on the wire, never a duplicate row.
+   * The store as a sink. {@link GameSink#missing} asks the store which ids it does not hold as
+   * finished games ({@link GameStore#readGames} reports them; the games it does hold are read
+   * locally and dropped, which costs a local read instead of a transfer). {@link
+   * GameStore#importGames} skips ids it has, so a race costs bytes, never a duplicate row.
    *
    * @param store the store
    * @return the sink
@@ -116,7 +117,7 @@ public final class StoreGames {
     return new GameSink() {
       @Override
       public Set<String> missing(Collection<String> gameIds) {
-        return new LinkedHashSet<>(gameIds);
+        return new LinkedHashSet<>(join(store.readGames(gameIds, g -> {})).missing());
       }
 
       @Override
