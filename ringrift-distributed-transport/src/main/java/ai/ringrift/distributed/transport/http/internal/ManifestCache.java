@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,6 +23,7 @@ public final class ManifestCache {
   private record Key(Path path, long size, long mtimeNanos) {}
 
   private final Map<Path, Map.Entry<Key, String>> cache = new ConcurrentHashMap<>();
+  private final Map<Key, CompletableFuture<String>> inflight = new ConcurrentHashMap<>();
 
   /**
    * The SHA-256 of a file as it is now.
@@ -41,17 +43,39 @@ public final class ManifestCache {
     if (hit != null && hit.getKey().equals(key)) {
       return hit.getValue();
     }
-    String sha = Sha256.ofFile(file, attrs.size());
-    BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
-    Key now =
-        new Key(
-            file,
-            after.size(),
-            after.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
-    if (now.equals(key)) {
-      cache.put(file, Map.entry(key, sha));
+    // One hash per (path, size, mtime) at a time: a client that timed out and retried waits for
+    // the hash already running instead of starting another.
+    CompletableFuture<String> mine = new CompletableFuture<>();
+    CompletableFuture<String> running = inflight.putIfAbsent(key, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw e;
+      }
     }
-    return sha;
+    try {
+      String sha = Sha256.ofFile(file, attrs.size());
+      BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
+      Key now =
+          new Key(
+              file,
+              after.size(),
+              after.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+      if (now.equals(key)) {
+        cache.put(file, Map.entry(key, sha));
+      }
+      mine.complete(sha);
+      return sha;
+    } catch (IOException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inflight.remove(key, mine);
+    }
   }
 
   /**

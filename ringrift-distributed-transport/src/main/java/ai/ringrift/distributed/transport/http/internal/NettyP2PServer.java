@@ -212,7 +212,9 @@ public final class NettyP2PServer {
       return p;
     }
     if (ownedPuller == null) {
-      P2PSyncClient.Builder b = P2PSyncClient.builder().executor(blocking);
+      // Its own executor: /sync/pull waits for downloads on a blocking thread, so running them on
+      // the same bounded pool could deadlock.
+      P2PSyncClient.Builder b = P2PSyncClient.builder().env(java.util.Map.of());
       if (settings.token() != null) {
         b.authToken(settings.token());
       }

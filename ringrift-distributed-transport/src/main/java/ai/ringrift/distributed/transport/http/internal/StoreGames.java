@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
 public final class StoreGames {
   private static final Logger LOG = LoggerFactory.getLogger(StoreGames.class);
 
+  /** Games read from the store per round trip to its thread. */
+  static final int READ_CHUNK = 32;
+
   private StoreGames() {}
 
   /**
@@ -67,24 +70,16 @@ public final class StoreGames {
 
       @Override
       public void readGames(List<String> gameIds, GameConsumer out) throws IOException {
-        try {
-          join(
-              store.readGames(
-                  gameIds,
-                  g -> {
-                    try {
-                      out.accept(GameCodec.encode(g));
-                    } catch (IOException e) {
-                      throw new UncheckedIOException(e);
-                    }
-                  }));
-        } catch (RuntimeException e) {
-          for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UncheckedIOException u) {
-              throw u.getCause();
-            }
+        // Read a few games at a time on the store's thread, then send them from ours: the store's
+        // single thread never waits for a slow client (which would stall every other store
+        // operation), and memory holds at most one chunk.
+        for (int i = 0; i < gameIds.size(); i += READ_CHUNK) {
+          List<String> chunk = gameIds.subList(i, Math.min(gameIds.size(), i + READ_CHUNK));
+          List<GamePayload> batch = new ArrayList<>(chunk.size());
+          join(store.readGames(chunk, g -> batch.add(GameCodec.encode(g))));
+          for (GamePayload p : batch) {
+            out.accept(p);
           }
-          throw e;
         }
       }
 
