@@ -41,7 +41,7 @@ public final class TransportHttpFileBenchmark implements Benchmark {
   @Override
   public BenchReport run(BenchContext ctx) throws Exception {
     long size = ctx.quick() ? 128L << 20 : 1L << 30;
-    int runs = 3;
+    int runs = ctx.quick() ? 3 : 5;
     Path src = Files.createDirectories(ctx.scratchDir().resolve("src"));
     Path file = src.resolve("big.bin");
     writeRandom(file, size);
@@ -49,8 +49,13 @@ public final class TransportHttpFileBenchmark implements Benchmark {
     BenchReport report = new BenchReport(name());
     double mib = size / (1024.0 * 1024.0);
 
-    double ours;
-    double oursServer;
+    // The four contenders run interleaved (round i: each once) so that load from other processes
+    // on this shared machine drifts over all of them alike; medians of `runs` rounds.
+    double[] tOurs = new double[runs];
+    double[] tCurlOurs = new double[runs];
+    double[] tCurlNginx = new double[runs];
+    double[] tCurlNginxSync = new double[runs];
+    Nginx nginx = Nginx.start(ctx.scratchDir(), src);
     try (P2PServer server =
             P2PServer.builder()
                 .env(Map.of())
@@ -67,32 +72,31 @@ public final class TransportHttpFileBenchmark implements Benchmark {
       server.start().join();
       P2PSyncClient peer = client.withPeer("127.0.0.1", server.port());
       long h0 = System.nanoTime();
-      peer.getManifest("models")
-          .join(); // the node keeps its manifest: hash once, as in steady state
+      // The node keeps its manifest: hash once, as in steady state.
+      peer.getManifest("models").join();
       report.note("server_sha256_first_hash_s", secs(System.nanoTime() - h0));
-      double[] t = new double[runs];
+      String oursUrl = "http://127.0.0.1:" + server.port() + "/files/models/big.bin";
+      String nginxUrl = "http://127.0.0.1:" + nginx.port + "/big.bin";
       for (int i = 0; i < runs; i++) {
         Path dest = out.resolve("ours-" + i + ".bin");
         long t0 = System.nanoTime();
         DownloadResult r = peer.downloadFile("models", "big.bin", dest).join();
-        t[i] = secs(System.nanoTime() - t0);
+        tOurs[i] = secs(System.nanoTime() - t0);
         if (r.size() != size) {
           throw new IllegalStateException("downloaded " + r.size() + " of " + size);
         }
         Files.delete(dest);
+        tCurlOurs[i] = curlOnce(oursUrl, out, size, false);
+        tCurlNginx[i] = curlOnce(nginxUrl, out, size, false);
+        tCurlNginxSync[i] = curlOnce(nginxUrl, out, size, true);
       }
-      ours = mib / median(t);
-      oursServer =
-          mib
-              / curlRuns(
-                  "http://127.0.0.1:" + server.port() + "/files/models/big.bin",
-                  out,
-                  runs,
-                  size,
-                  false);
+    } finally {
+      nginx.stop();
     }
+    double ours = mib / median(tOurs);
+    double oursServer = mib / median(tCurlOurs);
+    double[] nginxRates = {mib / median(tCurlNginx), mib / median(tCurlNginxSync)};
 
-    double[] nginx = nginxCurl(ctx.scratchDir(), src, out, runs, mib, size);
     String what = String.format(Locale.ROOT, "%.0f MiB, ", mib);
     report.add(
         new BenchReport.Row(
@@ -100,7 +104,7 @@ public final class TransportHttpFileBenchmark implements Benchmark {
             "MiB/s",
             oursServer,
             "curl <- nginx",
-            nginx[0],
+            nginxRates[0],
             true,
             0.9));
     report.add(
@@ -109,7 +113,7 @@ public final class TransportHttpFileBenchmark implements Benchmark {
             "MiB/s",
             ours,
             "curl+fsync <- nginx",
-            nginx[1],
+            nginxRates[1],
             true,
             0.9));
 
@@ -128,7 +132,7 @@ public final class TransportHttpFileBenchmark implements Benchmark {
       report.note("rsync_ssh", "not run: sshd did not start (see stderr)");
     }
     report.note("file_bytes", size);
-    report.note("runs", runs + " (median), rsync 1");
+    report.note("runs", runs + " interleaved rounds (median), rsync 1");
     report.note("ours_includes", "SHA-256 verification while receiving, fsync, atomic rename");
     report.note(
         "baselines_include",
@@ -137,78 +141,87 @@ public final class TransportHttpFileBenchmark implements Benchmark {
     return report;
   }
 
-  /** The median seconds of {@code runs} curl downloads (then {@code sync FILE} when durable). */
-  private static double curlRuns(String url, Path out, int runs, long size, boolean durable)
+  /** Seconds of one curl download (then {@code sync FILE} when durable). */
+  private static double curlOnce(String url, Path out, long size, boolean durable)
       throws Exception {
-    double[] t = new double[runs];
-    for (int i = 0; i < runs; i++) {
-      Path dest = out.resolve("curl-" + i + ".bin");
-      long t0 = System.nanoTime();
-      run(
-          List.of(
-              "curl", "-fsS", "-H", "Authorization: Bearer " + TOKEN, "-o", dest.toString(), url));
-      if (durable) {
-        run(List.of("sync", dest.toString()));
-      }
-      t[i] = secs(System.nanoTime() - t0);
-      if (Files.size(dest) != size) {
-        throw new IllegalStateException(
-            "curl got " + Files.size(dest) + " of " + size + " bytes from " + url);
-      }
-      Files.delete(dest);
+    Path dest = out.resolve("curl.bin");
+    long t0 = System.nanoTime();
+    run(
+        List.of(
+            "curl", "-fsS", "-H", "Authorization: Bearer " + TOKEN, "-o", dest.toString(), url));
+    if (durable) {
+      run(List.of("sync", dest.toString()));
     }
-    return median(t);
+    double t = secs(System.nanoTime() - t0);
+    if (Files.size(dest) != size) {
+      throw new IllegalStateException(
+          "curl got " + Files.size(dest) + " of " + size + " bytes from " + url);
+    }
+    Files.delete(dest);
+    return t;
   }
 
-  private static double[] nginxCurl(
-      Path scratch, Path src, Path out, int runs, double mib, long size) throws Exception {
-    Path prefix = Files.createDirectories(scratch.resolve("nginx"));
-    Files.createDirectories(prefix.resolve("logs"));
-    int port = freePort();
-    Path conf = prefix.resolve("nginx.conf");
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            // Workers run as this user: the default (nobody) may not read the scratch directory.
-            "root".equals(System.getProperty("user.name")) ? "user root;" : "",
-            "worker_processes 1;",
-            "pid " + prefix.resolve("nginx.pid") + ";",
-            "error_log " + prefix.resolve("logs/error.log") + ";",
-            "events { worker_connections 64; }",
-            "http {",
-            "  access_log off; sendfile on; tcp_nopush on;",
-            "  client_body_temp_path " + prefix.resolve("tmp") + ";",
-            "  proxy_temp_path " + prefix.resolve("tmp") + ";",
-            "  fastcgi_temp_path " + prefix.resolve("tmp") + ";",
-            "  uwsgi_temp_path " + prefix.resolve("tmp") + ";",
-            "  scgi_temp_path " + prefix.resolve("tmp") + ";",
-            "  server { listen 127.0.0.1:" + port + "; root " + src + "; }",
-            "}",
-            ""));
-    Files.createDirectories(prefix.resolve("tmp"));
-    Process nginx =
-        new ProcessBuilder(
-                "/usr/sbin/nginx",
-                "-p",
-                prefix.toString(),
-                "-e",
-                prefix.resolve("logs/error.log").toString(),
-                "-c",
-                conf.toString(),
-                "-g",
-                "daemon off;")
-            .redirectErrorStream(true)
-            .redirectOutput(prefix.resolve("logs/stdout.log").toFile())
-            .start();
-    try {
-      awaitPort(port, nginx, prefix.resolve("logs/error.log"));
-      String url = "http://127.0.0.1:" + port + "/big.bin";
-      return new double[] {
-        mib / curlRuns(url, out, runs, size, false), mib / curlRuns(url, out, runs, size, true)
-      };
-    } finally {
-      stop(nginx);
+  /** nginx as a child process on a free loopback port, serving {@code root}. */
+  private static final class Nginx {
+    final int port;
+    final Process process;
+
+    private Nginx(int port, Process process) {
+      this.port = port;
+      this.process = process;
+    }
+
+    static Nginx start(Path scratch, Path src) throws Exception {
+      Path prefix = Files.createDirectories(scratch.resolve("nginx"));
+      Files.createDirectories(prefix.resolve("logs"));
+      int port = freePort();
+      Path conf = prefix.resolve("nginx.conf");
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              // Workers run as this user: the default (nobody) may not read the scratch directory.
+              "root".equals(System.getProperty("user.name")) ? "user root;" : "",
+              "worker_processes 1;",
+              "pid " + prefix.resolve("nginx.pid") + ";",
+              "error_log " + prefix.resolve("logs/error.log") + ";",
+              "events { worker_connections 64; }",
+              "http {",
+              "  access_log off; sendfile on; tcp_nopush on;",
+              "  client_body_temp_path " + prefix.resolve("tmp") + ";",
+              "  proxy_temp_path " + prefix.resolve("tmp") + ";",
+              "  fastcgi_temp_path " + prefix.resolve("tmp") + ";",
+              "  uwsgi_temp_path " + prefix.resolve("tmp") + ";",
+              "  scgi_temp_path " + prefix.resolve("tmp") + ";",
+              "  server { listen 127.0.0.1:" + port + "; root " + src + "; }",
+              "}",
+              ""));
+      Files.createDirectories(prefix.resolve("tmp"));
+      Process nginx =
+          new ProcessBuilder(
+                  "/usr/sbin/nginx",
+                  "-p",
+                  prefix.toString(),
+                  "-e",
+                  prefix.resolve("logs/error.log").toString(),
+                  "-c",
+                  conf.toString(),
+                  "-g",
+                  "daemon off;")
+              .redirectErrorStream(true)
+              .redirectOutput(prefix.resolve("logs/stdout.log").toFile())
+              .start();
+      try {
+        awaitPort(port, nginx, prefix.resolve("logs/error.log"));
+      } catch (RuntimeException e) {
+        TransportHttpFileBenchmark.stop(nginx);
+        throw e;
+      }
+      return new Nginx(port, nginx);
+    }
+
+    void stop() throws InterruptedException {
+      TransportHttpFileBenchmark.stop(process);
     }
   }
 

@@ -59,6 +59,7 @@ public final class NettyP2PServer {
   final Instant startedAt;
   final AtomicBoolean closing = new AtomicBoolean();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final boolean epoll;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final CompletableFuture<InetSocketAddress> started = new CompletableFuture<>();
@@ -84,10 +85,9 @@ public final class NettyP2PServer {
             activeTransfers::get);
     this.transfers = new Semaphore(settings.maxConcurrentTransfers());
     this.startedAt = settings.clock().instant();
-    this.boss =
-        new MultiThreadIoEventLoopGroup(1, daemonNetty("p2p-accept"), NioIoHandler.newFactory());
-    this.workers =
-        new MultiThreadIoEventLoopGroup(2, daemonNetty("p2p-io"), NioIoHandler.newFactory());
+    this.epoll = io.netty.channel.epoll.Epoll.isAvailable();
+    this.boss = new MultiThreadIoEventLoopGroup(1, daemonNetty("p2p-accept"), ioHandlers(epoll));
+    this.workers = new MultiThreadIoEventLoopGroup(2, daemonNetty("p2p-io"), ioHandlers(epoll));
   }
 
   /**
@@ -108,7 +108,10 @@ public final class NettyP2PServer {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(
+                epoll
+                    ? io.netty.channel.epoll.EpollServerSocketChannel.class
+                    : NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -131,7 +134,11 @@ public final class NettyP2PServer {
                 channels.add(ch);
                 InetSocketAddress a = (InetSocketAddress) ch.localAddress();
                 LOG.info(
-                    "P2P service of node {} listening on {} ({})", settings.nodeId(), a, settings);
+                    "P2P service of node {} listening on {} ({}, {})",
+                    settings.nodeId(),
+                    a,
+                    epoll ? "epoll" : "nio",
+                    settings);
                 blocking.execute(() -> started.complete(a));
               } else {
                 P2PException e =
@@ -279,6 +286,11 @@ public final class NettyP2PServer {
         + " "
         + (ch != null ? ch.localAddress() : "unbound")
         + "}";
+  }
+
+  /** Native epoll when it loads (Linux): sendfile without NIO's selector round trips. */
+  private static io.netty.channel.IoHandlerFactory ioHandlers(boolean epoll) {
+    return epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
   private static ThreadFactory daemon(String prefix) {
