@@ -1,5 +1,6 @@
 package ai.ringrift.distributed.transport;
 
+import ai.ringrift.distributed.health.breaker.HostFault;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -10,8 +11,11 @@ import org.jspecify.annotations.Nullable;
  * Fault#REQUEST} failure (a bad path, a 4xx) will fail the same way anywhere; an {@link
  * Fault#INTEGRITY} failure (a checksum mismatch) means the bytes were wrong, so the file is
  * discarded and may be fetched again, but the host is not blamed.
+ *
+ * <p>It implements the health module's {@link HostFault}, so a host's circuit breaker counts
+ * exactly the {@link Fault#HOST} failures of every transport.
  */
-public class TransportException extends RuntimeException {
+public class TransportException extends RuntimeException implements HostFault {
   private static final long serialVersionUID = 1L;
 
   /** Whose fault a failure is. */
@@ -107,5 +111,15 @@ public class TransportException extends RuntimeException {
    */
   public boolean isRetryable() {
     return fault == Fault.HOST || fault == Fault.INTEGRITY;
+  }
+
+  /**
+   * Whether a host's circuit breaker counts this failure: only {@link Fault#HOST} failures do.
+   *
+   * @return whether the host is at fault
+   */
+  @Override
+  public boolean isHostFault() {
+    return fault == Fault.HOST;
   }
 }

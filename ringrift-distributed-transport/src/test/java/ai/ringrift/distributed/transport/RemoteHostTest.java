@@ -3,8 +3,10 @@ package ai.ringrift.distributed.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.ringrift.distributed.health.breaker.HostFault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 class RemoteHostTest {
@@ -77,5 +79,15 @@ class RemoteHostTest {
             new TransportException("x", "h", "http", TransportException.Fault.REQUEST, null)
                 .isRetryable())
         .isFalse();
+  }
+
+  @Test
+  void hostBreakersCountOnlyHostFaultsOfEveryTransport() {
+    for (TransportException.Fault f : TransportException.Fault.values()) {
+      TransportException e = new TransportException("x", "h", "rsync", f, null);
+      assertThat(HostFault.countsAgainstHost(new CompletionException(e)))
+          .as("fault %s", f)
+          .isEqualTo(f == TransportException.Fault.HOST);
+    }
   }
 }

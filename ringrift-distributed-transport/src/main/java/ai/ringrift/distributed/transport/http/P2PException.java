@@ -1,6 +1,5 @@
 package ai.ringrift.distributed.transport.http;
 
-import ai.ringrift.distributed.health.breaker.HostFault;
 import ai.ringrift.distributed.transport.TransportException;
 import org.jspecify.annotations.Nullable;
 
@@ -10,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * timeout, refused connection or 5xx is the host's fault (it counts against the host's breaker), a
  * 401/404/4xx is the request's, a checksum mismatch is the bytes'.
  */
-public class P2PException extends TransportException implements HostFault {
+public class P2PException extends TransportException {
   private static final long serialVersionUID = 1L;
 
   /** What went wrong. */
@@ -100,16 +99,6 @@ public class P2PException extends TransportException implements HostFault {
    */
   public Kind kind() {
     return kind;
-  }
-
-  /**
-   * Whether a host breaker counts this failure: only {@link Fault#HOST} kinds do.
-   *
-   * @return whether the host is at fault
-   */
-  @Override
-  public boolean isHostFault() {
-    return fault() == Fault.HOST;
   }
 
   /**
