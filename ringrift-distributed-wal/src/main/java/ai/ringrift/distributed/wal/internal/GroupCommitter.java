@@ -120,8 +120,8 @@ final class GroupCommitter implements Runnable {
         queue.drainTo(batch, MAX_BATCH);
         rolled = false;
         boolean close = false;
-        List<CleanupOp> cleanups = new ArrayList<>();
-        for (Op op : batch) {
+        // Iterate a copy: finishWrites removes handed-over ops from batch (kept for failClosed).
+        for (Op op : new ArrayList<>(batch)) {
           if (op instanceof WriteOp) {
             WriteOp w = (WriteOp) op;
             long seg = write(w.frame);
@@ -134,26 +134,18 @@ final class GroupCommitter implements Runnable {
             }
             written.add(w);
           } else if (op instanceof CleanupOp) {
-            cleanups.add((CleanupOp) op);
+            // In queue order: a cleanup sees exactly the resolutions enqueued before it.
+            finishWrites(written, batch, false);
+            CleanupOp c = (CleanupOp) op;
+            long retentionCutoff = config.clock().millis() - config.resolvedRetention().toMillis();
+            maintain(Math.max(c.cutoffMillis, retentionCutoff), c);
           } else {
             close = true;
           }
         }
-        flush();
-        if (!written.isEmpty() && (config.durability() == WalConfig.Durability.FSYNC || close)) {
-          force(segments.active());
-        }
-        completeWrites(written);
-        written.clear();
-        // Those are durable and their completions are submitted: a later failure must not touch
-        // them.
-        batch.removeIf(op -> op instanceof WriteOp);
+        finishWrites(written, batch, close);
         if (rolled) {
           maintain(config.clock().millis() - config.resolvedRetention().toMillis(), null);
-        }
-        for (CleanupOp c : cleanups) {
-          long retentionCutoff = config.clock().millis() - config.resolvedRetention().toMillis();
-          maintain(Math.max(c.cutoffMillis, retentionCutoff), c);
         }
         updateStats();
         if (close) {
@@ -166,6 +158,19 @@ final class GroupCommitter implements Runnable {
     } catch (IOException | RuntimeException | Error e) {
       failClosed(e, batch, written);
     }
+  }
+
+  /** Flushes, fsyncs (per durability), and hands the completions of {@code written} over. */
+  private void finishWrites(List<WriteOp> written, List<Op> batch, boolean close)
+      throws IOException {
+    flush();
+    if (!written.isEmpty() && (config.durability() == WalConfig.Durability.FSYNC || close)) {
+      force(segments.active());
+    }
+    completeWrites(written);
+    // Durable and handed over: a later failure must not fail them.
+    batch.removeAll(written);
+    written.clear();
   }
 
   private Op take() {
