@@ -102,7 +102,8 @@ public final class AckLog {
         throw new AssertionError("entry " + e.id() + " should hold " + k + " but holds " + p);
       }
     }
-    long probeTo = Math.max(maxId, pending.keySet().stream().mapToLong(Long::longValue).max().orElse(0));
+    long probeTo =
+        Math.max(maxId, pending.keySet().stream().mapToLong(Long::longValue).max().orElse(0));
     for (long id = 1; id <= probeTo + 64; id++) {
       Optional<WalEntryStatus> st = wal.status(id);
       boolean isKnown = known.containsKey(id);
@@ -116,8 +117,8 @@ public final class AckLog {
         continue;
       }
       boolean cleanedSince =
-          lastCleanup > Math.max(
-              commitIssued.getOrDefault(id, -1), rollbackIssued.getOrDefault(id, -1));
+          lastCleanup
+              > Math.max(commitIssued.getOrDefault(id, -1), rollbackIssued.getOrDefault(id, -1));
       boolean resolutionIssued = commitIssued.containsKey(id) || rollbackIssued.containsKey(id);
       if (st.isEmpty()) {
         if (!(resolutionIssued && cleanedSince)) {

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Truncation and bit flips at random offsets of the last segment (a torn or damaged tail is cut
- * and reported; no corrupt entry is ever returned), and damage to an older segment (an error
- * naming file and offset, or a reported repair).
+ * Truncation and bit flips at random offsets of the last segment (a torn or damaged tail is cut and
+ * reported; no corrupt entry is ever returned), and damage to an older segment (an error naming
+ * file and offset, or a reported repair).
  */
 @DisplayName("recovery from damaged segments")
 class CorruptionRecoveryTest {
@@ -131,7 +131,9 @@ class CorruptionRecoveryTest {
             e -> {
               assertThat(e.file()).isEqualTo(first);
               assertThat(e.offset()).isBetween(32L, at);
-              assertThat(e.getMessage()).contains(first.toString()).contains("offset " + e.offset());
+              assertThat(e.getMessage())
+                  .contains(first.toString())
+                  .contains("offset " + e.offset());
             });
     try (UnifiedWal wal = UnifiedWal.open(config(dir).toBuilder().repairCorruption(true).build())) {
       RecoveryReport r = wal.recoveryReport();

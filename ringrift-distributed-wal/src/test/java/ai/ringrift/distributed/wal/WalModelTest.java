@@ -100,8 +100,10 @@ class WalModelTest {
           }
         } else if (r < 80) {
           long id = pickId(m, rnd);
-          WalEntryStatus to = rnd.nextInt(3) == 0 ? WalEntryStatus.ROLLED_BACK : WalEntryStatus.COMMITTED;
-          CompletableFuture<Void> f = to == WalEntryStatus.COMMITTED ? wal.commit(id) : wal.rollback(id);
+          WalEntryStatus to =
+              rnd.nextInt(3) == 0 ? WalEntryStatus.ROLLED_BACK : WalEntryStatus.COMMITTED;
+          CompletableFuture<Void> f =
+              to == WalEntryStatus.COMMITTED ? wal.commit(id) : wal.rollback(id);
           WalEntryStatus now = m.status.get(id);
           if (now == null || (now != WalEntryStatus.PENDING && now != to)) {
             assertThat(cause(f)).isInstanceOf(WalException.class);
@@ -176,7 +178,9 @@ class WalModelTest {
       assertThat(e.json().get("n").isInt()).isTrue();
     }
     for (long id = 1; id < m.nextId + 3; id++) {
-      assertThat(wal.status(id)).as("status of %d", id).isEqualTo(Optional.ofNullable(m.status.get(id)));
+      assertThat(wal.status(id))
+          .as("status of %d", id)
+          .isEqualTo(Optional.ofNullable(m.status.get(id)));
     }
     assertThat(wal.stats().pendingEntries()).isEqualTo(m.pending());
     assertThat(wal.stats().resolvedEntries()).isEqualTo(m.status.size() - m.pending());

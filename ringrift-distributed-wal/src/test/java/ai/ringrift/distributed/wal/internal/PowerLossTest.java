@@ -82,11 +82,13 @@ class PowerLossTest {
       assertThat(total).isPositive();
       wal.close();
     } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError("power-loss test failed; rerun with -Dwal.powerloss.seed=" + SEED, e);
+      throw new AssertionError(
+          "power-loss test failed; rerun with -Dwal.powerloss.seed=" + SEED, e);
     }
   }
 
-  private static CompletableFuture<?> randomOp(UnifiedWal wal, AckLog log, AtomicBoolean powered, Random rnd, String tag) {
+  private static CompletableFuture<?> randomOp(
+      UnifiedWal wal, AckLog log, AtomicBoolean powered, Random rnd, String tag) {
     int r = rnd.nextInt(10);
     List<Long> resolvable = log.resolvable();
     if (r < 5 || resolvable.isEmpty()) {
@@ -129,7 +131,8 @@ class PowerLossTest {
   void shouldFailClosedWhenAnFsyncFailsAndNeverAcknowledgeAfterIt() {
     FaultyStorage fs = new FaultyStorage();
     UnifiedWalImpl wal = UnifiedWalImpl.open(config(), fs);
-    long first = wal.append(WalEntryType.GAME_RECORDED, "ok".getBytes(StandardCharsets.UTF_8)).join();
+    long first =
+        wal.append(WalEntryType.GAME_RECORDED, "ok".getBytes(StandardCharsets.UTF_8)).join();
     fs.failFsyncAfter(0);
     CompletableFuture<Long> doomed =
         wal.append(WalEntryType.GAME_RECORDED, "lost".getBytes(StandardCharsets.UTF_8));
