@@ -191,8 +191,12 @@ public final class RecordCodec {
    */
   static boolean crcMatches(ByteBuffer buf, int start, int length) {
     CRC32C crc = new CRC32C();
-    crc.update(
-        buf.duplicate().limit(start + FRAME_OVERHEAD + length).position(start + FRAME_OVERHEAD));
+    if (buf.hasArray()) {
+      crc.update(buf.array(), buf.arrayOffset() + start + FRAME_OVERHEAD, length);
+    } else {
+      crc.update(
+          buf.duplicate().limit(start + FRAME_OVERHEAD + length).position(start + FRAME_OVERHEAD));
+    }
     return (int) crc.getValue() == buf.getInt(start + 4);
   }
 
@@ -278,6 +282,11 @@ public final class RecordCodec {
 
   private static WalEntryType readType(ByteBuffer b) {
     int n = b.get() & 0xFF;
+    if (b.hasArray() && n <= b.remaining()) {
+      WalEntryType t = TypeCache.lookup(b.array(), b.arrayOffset() + b.position(), n);
+      b.position(b.position() + n);
+      return t;
+    }
     byte[] t = new byte[n];
     b.get(t);
     return TypeCache.of(new String(t, StandardCharsets.US_ASCII));
