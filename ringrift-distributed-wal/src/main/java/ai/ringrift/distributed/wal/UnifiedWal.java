@@ -34,6 +34,9 @@ import org.jspecify.annotations.Nullable;
  * CompletionException}: {@link WalFullException} (back-pressure), {@link WalClosedException}
  * (closed, or failed closed after an I/O error), {@code WalException} (unknown id, conflicting
  * resolution). Null or illegal arguments throw at once.
+ *
+ * <p><b>Cancellation.</b> The futures returned are copies: cancelling one only stops that caller
+ * waiting; a record once accepted is written anyway (roll it back to undo it).
  */
 public interface UnifiedWal extends AutoCloseable {
   /** Environment variable naming the directory of {@link #shared()}. */

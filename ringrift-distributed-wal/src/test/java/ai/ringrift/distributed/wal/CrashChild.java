@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The process {@link WalCrashIT} kills: opens the WAL, then appends, commits, rolls back and cleans
@@ -18,6 +20,12 @@ import java.util.Random;
  * carries only these lines.
  */
 public final class CrashChild {
+  /**
+   * Makes the printed order of cleanups and resolutions their order in the WAL's queue: a cleanup
+   * drops exactly the resolutions enqueued before it, and the parent judges by the printed order.
+   */
+  private static final ReentrantReadWriteLock ORDER = new ReentrantReadWriteLock();
+
   private CrashChild() {}
 
   public static void main(String[] args) throws Exception {
@@ -64,8 +72,15 @@ public final class CrashChild {
         }
       }
       if (id == null && r >= 98) {
-        out.println("x");
-        wal.cleanup(Duration.ZERO).join();
+        CompletableFuture<CleanupResult> f;
+        ORDER.writeLock().lock();
+        try {
+          out.println("x");
+          f = wal.cleanup(Duration.ZERO);
+        } finally {
+          ORDER.writeLock().unlock();
+        }
+        f.join();
         out.println("X");
       } else if (id == null) {
         String payload = prefix + "-" + n;
@@ -76,14 +91,18 @@ public final class CrashChild {
         synchronized (pending) {
           pending.add(got);
         }
-      } else if (r < 85) {
-        out.println("c " + id);
-        wal.commit(id).join();
-        out.println("C " + id);
       } else {
-        out.println("r " + id);
-        wal.rollback(id).join();
-        out.println("R " + id);
+        boolean commit = r < 85;
+        CompletableFuture<Void> f;
+        ORDER.readLock().lock();
+        try {
+          out.println((commit ? "c " : "r ") + id);
+          f = commit ? wal.commit(id) : wal.rollback(id);
+        } finally {
+          ORDER.readLock().unlock();
+        }
+        f.join();
+        out.println((commit ? "C " : "R ") + id);
       }
     }
   }

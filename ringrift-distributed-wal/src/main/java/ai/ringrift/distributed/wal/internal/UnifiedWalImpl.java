@@ -360,7 +360,7 @@ public final class UnifiedWalImpl implements UnifiedWal {
       }
     }
     if (finishNow) {
-      writerFinished(failure);
+      writerFinished(null); // the failure was reported to the operations it failed
     }
     return closed.copy();
   }
@@ -395,7 +395,11 @@ public final class UnifiedWalImpl implements UnifiedWal {
     } catch (IOException e) {
       LOG.warn("cannot release the lock of WAL {}", dir, e);
     }
-    callback(() -> closed.complete(null));
+    if (error == null) {
+      callback(() -> closed.complete(null));
+    } else {
+      callback(() -> closed.completeExceptionally(error)); // the final flush failed
+    }
     if (ownedCallbacks != null) {
       ownedCallbacks.shutdown();
     }
