@@ -156,6 +156,10 @@ public final class WalAppendBenchmark implements Benchmark {
         "one connection shared by the appenders (SQLite serializes writers), journal_mode=WAL,"
             + " synchronous=FULL, autocommit INSERT per entry");
     report.note("cpus", Runtime.getRuntime().availableProcessors());
+    Path loadavg = Path.of("/proc/loadavg");
+    if (Files.isReadable(loadavg)) {
+      report.note("load average at end (1/5/15 min)", Files.readString(loadavg).trim());
+    }
     return report;
   }
 
