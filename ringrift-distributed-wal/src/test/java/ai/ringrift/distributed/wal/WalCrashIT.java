@@ -1,6 +1,7 @@
 package ai.ringrift.distributed.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -104,6 +105,31 @@ class WalCrashIT {
     System.out.printf(
         "crash test: %d kills (%d during recovery), %d operations, seed %d%n",
         KILLS, duringRecovery, total, SEED);
+  }
+
+  @Test
+  void shouldRefuseToOpenADirectoryAnotherProcessHolds() throws Exception {
+    Path dir = root.resolve("held");
+    Process p = start(dir, root.resolve("held.stderr"), SEED);
+    ScheduledFuture<?> guard = watchdog.schedule(p::destroyForcibly, 60, TimeUnit.SECONDS);
+    LineReader in = new LineReader(p.getInputStream());
+    String line;
+    while ((line = in.next()) != null && !line.startsWith("OPEN")) {
+      // wait until the child has the WAL open
+    }
+    assertThat(line).as("child reached OPEN").isNotNull();
+    assertThatThrownBy(() -> UnifiedWal.open(dir))
+        .isInstanceOf(WalException.class)
+        .hasMessageContaining("locked by another process")
+        .hasMessageContaining(dir.getFileName().toString());
+    p.toHandle().destroyForcibly();
+    p.waitFor();
+    guard.cancel(false);
+    children.remove(p);
+    // the lock dies with the process
+    try (UnifiedWal wal = UnifiedWal.open(dir)) {
+      assertThat(wal.stats().segments()).isPositive();
+    }
   }
 
   /** Applies one protocol line; returns 1 for an acknowledgement. */
