@@ -34,24 +34,38 @@ final class GroupCommitter implements Runnable {
   /** Something for the writer to do. */
   abstract static class Op {}
 
-  /** Write one record, then complete the append or resolution. */
+  /**
+   * Write one record, then complete the append or resolution. The record is encoded here, on the
+   * writer thread, from fields of the entry that were set before the op was enqueued and never
+   * change afterwards (the queue orders those writes before the writer's reads).
+   */
   static final class WriteOp extends Op {
-    final byte[] frame;
     final EntryState entry;
     final boolean isEntry;
     final CompletableFuture<Long> appendDone;
     final CompletableFuture<Void> resolutionDone;
 
     WriteOp(
-        byte[] frame,
         EntryState entry,
         @Nullable CompletableFuture<Long> appendDone,
         @Nullable CompletableFuture<Void> resolutionDone) {
-      this.frame = frame;
       this.entry = entry;
       this.isEntry = appendDone != null;
       this.appendDone = appendDone == null ? new CompletableFuture<>() : appendDone;
       this.resolutionDone = resolutionDone == null ? new CompletableFuture<>() : resolutionDone;
+    }
+
+    byte[] encode() {
+      EntryState e = entry;
+      if (isEntry) {
+        byte[] p = e.payload;
+        if (p == null) {
+          throw new IllegalStateException(
+              "entry " + e.id + " lost its payload before it was written");
+        }
+        return RecordCodec.entry(e.id, e.createdAt, e.type, e.key, p);
+      }
+      return RecordCodec.resolution(e.id, e.status, e.resolvedAt);
     }
   }
 
@@ -124,10 +138,11 @@ final class GroupCommitter implements Runnable {
         for (Op op : new ArrayList<>(batch)) {
           if (op instanceof WriteOp) {
             WriteOp w = (WriteOp) op;
-            long seg = write(w.frame);
+            byte[] frame = w.encode();
+            long seg = write(frame);
             if (w.isEntry) {
               w.entry.home = seg;
-              w.entry.homeBytes = w.frame.length;
+              w.entry.homeBytes = frame.length;
             } else {
               w.entry.resolutionWritten = true;
               w.entry.payload = null;

@@ -165,6 +165,7 @@ public final class UnifiedWalImpl implements UnifiedWal {
               + ")");
     }
     long now = config.clock().millis();
+    byte[] copy = payload.clone();
     synchronized (mutex) {
       WalException refused = refusal();
       if (refused != null) {
@@ -183,13 +184,11 @@ public final class UnifiedWalImpl implements UnifiedWal {
             new WalFullException(config.maxPending(), dir.toString()));
       }
       long id = table.nextId;
-      byte[] copy = payload.clone();
-      byte[] frame = RecordCodec.entry(id, now, type, idempotencyKey, copy);
       EntryState s = new EntryState(id, type, now, idempotencyKey, copy, WalEntryStatus.PENDING, 0);
       CompletableFuture<Long> done = new CompletableFuture<>();
       s.appendDone = done;
       table.put(s);
-      writer.enqueue(new GroupCommitter.WriteOp(frame, s, done, null));
+      writer.enqueue(new GroupCommitter.WriteOp(s, done, null));
       appends.incrementAndGet();
       return done.copy();
     }
@@ -256,8 +255,7 @@ public final class UnifiedWalImpl implements UnifiedWal {
       table.resolve(s, to, now);
       CompletableFuture<Void> done = new CompletableFuture<>();
       s.resolutionDone = done;
-      writer.enqueue(
-          new GroupCommitter.WriteOp(RecordCodec.resolution(id, to, now), s, null, done));
+      writer.enqueue(new GroupCommitter.WriteOp(s, null, done));
       return done.copy();
     }
   }
