@@ -164,7 +164,7 @@ public interface GameStore extends AutoCloseable {
     private @Nullable Path indexFile;
     private @Nullable Executor executor;
     private Clock clock = Clock.systemUTC();
-    private int batchSize = 500;
+    private int batchSize = 1000;
     private Duration pendingWindow = Duration.ofHours(24);
     private @Nullable Boolean rollbackJournal;
     private @Nullable String mountTable;

@@ -118,9 +118,9 @@ public final class LibraryDb implements AutoCloseable {
 
   /**
    * Writes games in trigger order inside the current transaction, then commits it. First the whole
-   * batch is tried without savepoints, statement by statement in batches: every games row as
-   * {@code in_progress} with 0 moves and 0 turns, then each child table's rows (game by game), then
-   * every UPDATE to the final status and totals. Each table receives its rows in the same order as
+   * batch is tried without savepoints, statement by statement in batches: every games row as {@code
+   * in_progress} with 0 moves and 0 turns, then each child table's rows (game by game), then every
+   * UPDATE to the final status and totals. Each table receives its rows in the same order as
    * writing the games one by one would, so rowids are the same. If that fails (a constraint or
    * trigger refuses a row), the transaction is rolled back and the games are written one by one,
    * each behind a savepoint, so that the bad games are isolated and all others are committed.
@@ -138,6 +138,7 @@ public final class LibraryDb implements AutoCloseable {
       writeBatch(games);
     } catch (SQLException | RuntimeException e) {
       c.rollback();
+      clearBatches();
       for (GameRecord r : games) {
         try {
           write(r);
@@ -148,6 +149,18 @@ public final class LibraryDb implements AutoCloseable {
     }
     c.commit();
     return failed;
+  }
+
+  /** Drops rows a failed batch left queued, so that no later batch executes them. */
+  private void clearBatches() throws SQLException {
+    for (Map<Set<String>, Insert> byColumns : inserts.values()) {
+      for (Insert ins : byColumns.values()) {
+        ins.ps.clearBatch();
+      }
+    }
+    if (updateStatement != null) {
+      updateStatement.ps.clearBatch();
+    }
   }
 
   private void writeBatch(List<GameRecord> games) throws SQLException {
@@ -256,7 +269,9 @@ public final class LibraryDb implements AutoCloseable {
     }
   }
 
-  /** Adds rows to statement batches, executing a batch when the next row needs another statement. */
+  /**
+   * Adds rows to statement batches, executing a batch when the next row needs another statement.
+   */
   private static final class Batcher {
     private @Nullable Insert current;
 

@@ -83,9 +83,9 @@ public final class SourceReader implements AutoCloseable {
   }
 
   /**
-   * Reads the finished games among {@code gameIds} with a few queries per chunk of ids (one for
-   * the games rows, one per child table), inside the caller's transaction. Each game is the same
-   * as {@link #readFinished(String)} returns.
+   * Reads the finished games among {@code gameIds} with a few queries per chunk of ids (one for the
+   * games rows, one per child table), inside the caller's transaction. Each game is the same as
+   * {@link #readFinished(String)} returns.
    *
    * @param gameIds distinct ids
    * @return the finished games by id; absent and unfinished ids are left out
@@ -102,7 +102,8 @@ public final class SourceReader implements AutoCloseable {
   private void readChunk(List<String> ids, Map<String, GameRecord> out) throws SQLException {
     Map<String, Map<String, @Nullable Object>> games = new LinkedHashMap<>();
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT * FROM games WHERE game_id IN " + Sqlite.placeholders(ids.size()))) {
+        c.prepareStatement(
+            "SELECT * FROM games WHERE game_id IN " + Sqlite.placeholders(ids.size()))) {
       bind(ps, ids);
       try (ResultSet rs = ps.executeQuery()) {
         String[] names = names(rs);
@@ -122,7 +123,8 @@ public final class SourceReader implements AutoCloseable {
       return;
     }
     List<String> wanted = new ArrayList<>(games.keySet());
-    Map<String, Map<String, List<Map<String, @Nullable Object>>>> children = new java.util.HashMap<>();
+    Map<String, Map<String, List<Map<String, @Nullable Object>>>> children =
+        new java.util.HashMap<>();
     for (String id : wanted) {
       children.put(id, new LinkedHashMap<>());
     }

@@ -166,7 +166,8 @@ public final class Sqlite {
     java.util.List<String> all = new java.util.ArrayList<>(ids);
     for (int from = 0; from < all.size(); from += IDS_PER_QUERY) {
       java.util.List<String> part = all.subList(from, Math.min(all.size(), from + IDS_PER_QUERY));
-      try (java.sql.PreparedStatement ps = c.prepareStatement(selectIn + placeholders(part.size()))) {
+      try (java.sql.PreparedStatement ps =
+          c.prepareStatement(selectIn + placeholders(part.size()))) {
         for (int i = 0; i < part.size(); i++) {
           ps.setString(i + 1, part.get(i));
         }
