@@ -106,10 +106,12 @@ public interface GameStore extends AutoCloseable {
   CompletableFuture<GamePage> idsAfter(GameCursor cursor, int limit, GameFilter filter);
 
   /**
-   * Reads finished games with all their rows, one at a time: each game is handed to {@code sink}
-   * (on the store's executor) before the next is read, so memory holds one game. Ids this node does
-   * not have as a finished game are reported as missing. If {@code sink} throws, reading stops and
-   * the future fails with that exception.
+   * Reads finished games with all their rows, in chunks of 256 ids: each chunk is read from each
+   * source database in one read transaction (a few queries per chunk, not per game), then its games
+   * are handed to {@code sink} in the requested order (on the store's executor) before the next
+   * chunk is read, so memory holds at most one chunk. Ids this node does not have as a finished
+   * game are reported as missing. If {@code sink} throws, reading stops and the future fails with
+   * that exception.
    *
    * @param gameIds the ids, read in this order (duplicates once)
    * @param sink receives each game
@@ -119,12 +121,17 @@ public interface GameStore extends AutoCloseable {
       Collection<String> gameIds, Consumer<? super GameRecord> sink);
 
   /**
-   * Writes games into the library's databases, one per configuration, one transaction per batch,
-   * each game in the order the v18 triggers demand. A game is skipped if this node already has its
-   * id (any database under the games directory, or an earlier game of the same call), or if it is
-   * not finished; a game with the same content as a known one under another id is imported and
-   * reported. {@code games} is iterated on the store's executor, so it may be a lazy stream of
-   * decoded games. The imported games are indexed before the future completes.
+   * Writes games into the library's databases, one per configuration, one transaction per batch
+   * ({@link Builder#batchSize}), each game in the order the v18 triggers demand. A batch is first
+   * written without savepoints; if the database refuses a row, the batch is rolled back and written
+   * again game by game behind savepoints, so the refused games are reported in {@link
+   * ImportReport#rejected()} and all others are imported. A batch's commit is durable ({@code
+   * synchronous=FULL}) before the next batch starts and before the future completes. A game is
+   * skipped if this node already has its id (any database under the games directory, or an earlier
+   * game of the same call), or if it is not finished; a game with the same content as a known one
+   * under another id is imported and reported. {@code games} is iterated on the store's executor,
+   * so it may be a lazy stream of decoded games. The imported games are indexed before the future
+   * completes.
    *
    * @param games the games
    * @return the report
@@ -164,7 +171,7 @@ public interface GameStore extends AutoCloseable {
     private @Nullable Path indexFile;
     private @Nullable Executor executor;
     private Clock clock = Clock.systemUTC();
-    private int batchSize = 500;
+    private int batchSize = 1000;
     private Duration pendingWindow = Duration.ofHours(24);
     private @Nullable Boolean rollbackJournal;
     private @Nullable String mountTable;
@@ -220,7 +227,10 @@ public interface GameStore extends AutoCloseable {
     }
 
     /**
-     * Games per import transaction (default 500).
+     * Games per import transaction (default 1000): the input is taken in chunks of this many games,
+     * checked with a few lookups per chunk and written as one transaction per configuration. Larger
+     * chunks mean fewer commits but more games held in memory and more to redo when a batch holds a
+     * game the database refuses.
      *
      * @param size 1 to 100 000
      * @return this builder

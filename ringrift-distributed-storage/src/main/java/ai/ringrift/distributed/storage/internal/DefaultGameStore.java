@@ -33,7 +33,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,6 +52,9 @@ public final class DefaultGameStore implements GameStore {
 
   /** Recently indexed games kept in the index's small tables before a merge. */
   static final int MERGE_THRESHOLD = 50_000;
+
+  private static final java.util.regex.Pattern VALID_BOARD =
+      java.util.regex.Pattern.compile("[a-z0-9]+");
 
   private final Path gamesDir;
   private final Path syncedDir;
@@ -179,6 +181,9 @@ public final class DefaultGameStore implements GameStore {
     return submit(() -> importNow(games));
   }
 
+  /** Games read per source transaction by {@code readGames}. */
+  static final int READ_CHUNK = 256;
+
   private ReadResult read(List<String> ids, Consumer<? super GameRecord> sink) throws SQLException {
     GameIndex idx = index();
     boolean refreshed = false;
@@ -187,48 +192,61 @@ public final class DefaultGameStore implements GameStore {
     Map<Path, Connection> connections = new HashMap<>();
     Map<Path, SourceReader> readers = new HashMap<>();
     try {
-      for (String id : ids) {
-        Optional<Path> source = idx.sourceOf(id);
-        if (source.isEmpty() && !refreshed) {
+      for (int from = 0; from < ids.size(); from += READ_CHUNK) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + READ_CHUNK));
+        Map<String, Path> sources = idx.sourcesOf(chunk);
+        if (sources.size() < chunk.size() && !refreshed) {
           refreshNow();
           refreshed = true;
-          source = idx.sourceOf(id);
+          sources = idx.sourcesOf(chunk);
         }
-        if (source.isEmpty() || !Files.exists(source.get())) {
-          missing.add(id);
-          continue;
+        Map<Path, List<String>> bySource = new LinkedHashMap<>();
+        for (String id : chunk) {
+          Path p = sources.get(id);
+          if (p != null) {
+            bySource.computeIfAbsent(p, x -> new ArrayList<>()).add(id);
+          }
         }
-        Path p = source.get();
-        SourceReader reader = readers.get(p);
-        if (reader == null) {
-          Connection c = Sqlite.openReadOnly(p);
-          connections.put(p, c);
-          SchemaV18.requireV18(c, p);
-          reader = new SourceReader(c);
-          readers.put(p, reader);
+        Map<String, GameRecord> found = new HashMap<>();
+        for (var e : bySource.entrySet()) {
+          Path p = e.getKey();
+          if (!Files.exists(p)) {
+            continue;
+          }
+          SourceReader reader = readers.get(p);
+          if (reader == null) {
+            Connection c = Sqlite.openReadOnly(p);
+            connections.put(p, c);
+            SchemaV18.requireV18(c, p);
+            reader = new SourceReader(c);
+            readers.put(p, reader);
+          }
+          Connection c = connections.get(p);
+          SourceReader r = reader;
+          found.putAll(
+              Sqlite.retrying(
+                  p,
+                  "read " + e.getValue().size() + " games",
+                  Sqlite.Retry.DEFAULT,
+                  () -> {
+                    c.setAutoCommit(false);
+                    try {
+                      return r.readFinished(e.getValue());
+                    } finally {
+                      c.rollback();
+                      c.setAutoCommit(true);
+                    }
+                  }));
         }
-        Connection c = connections.get(p);
-        SourceReader r = reader;
-        GameRecord game =
-            Sqlite.retrying(
-                p,
-                "read game " + id,
-                Sqlite.Retry.DEFAULT,
-                () -> {
-                  c.setAutoCommit(false);
-                  try {
-                    return r.readFinished(id);
-                  } finally {
-                    c.rollback();
-                    c.setAutoCommit(true);
-                  }
-                });
-        if (game == null) {
-          missing.add(id);
-          continue;
+        for (String id : chunk) {
+          GameRecord game = found.remove(id);
+          if (game == null) {
+            missing.add(id);
+            continue;
+          }
+          sink.accept(game);
+          delivered++;
         }
-        sink.accept(game);
-        delivered++;
       }
     } finally {
       for (SourceReader r : readers.values()) {
@@ -243,22 +261,94 @@ public final class DefaultGameStore implements GameStore {
 
   private ImportReport importNow(Iterable<GameRecord> games) throws SQLException {
     acquireWriteLock();
-    GameIndex idx = index();
+    long t0 = System.nanoTime();
     refreshNow();
-    long imported = 0;
-    long duplicates = 0;
-    long unfinished = 0;
-    List<ImportReport.Rejected> rejected = new ArrayList<>();
-    List<ImportReport.SameContent> same = new ArrayList<>();
-    Map<ConfigKey, Long> byConfig = new LinkedHashMap<>();
-    Set<String> seen = new HashSet<>();
-    Map<String, String> fingerprints = new HashMap<>();
-    Set<LibraryDb> dirty = new LinkedHashSet<>();
-    int inBatch = 0;
+    long t1 = System.nanoTime();
+    ImportRun run = new ImportRun(index());
+    List<GameRecord> chunk = new ArrayList<>(Math.min(batchSize, 4096));
     try {
       for (GameRecord r : games) {
+        chunk.add(r);
+        if (chunk.size() >= batchSize) {
+          run.importChunk(chunk);
+          chunk.clear();
+        }
+      }
+      run.importChunk(chunk);
+    } catch (SQLException | RuntimeException e) {
+      for (LibraryDb db : libraryDbs.values()) {
+        db.rollbackQuietly();
+      }
+      throw e;
+    }
+    long t2 = System.nanoTime();
+    if (run.imported > 0) {
+      refreshNow();
+    }
+    LOG.debug(
+        "imported {} games: refresh before {} ms, checks and writes {} ms, indexing {} ms",
+        run.imported,
+        (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000,
+        (System.nanoTime() - t2) / 1_000_000);
+    if (!run.same.isEmpty()) {
+      LOG.warn(
+          "{} imported games have the same content as another game under a different id",
+          run.same.size());
+    }
+    return new ImportReport(
+        run.imported, run.duplicates, run.unfinished, run.rejected, run.same, run.byConfig);
+  }
+
+  /** A game of a chunk waiting to be written. */
+  private record Pending(GameRecord game, LibraryDb db) {}
+
+  /** The state of one {@code importGames} call. */
+  private final class ImportRun {
+    private final GameIndex idx;
+    long imported;
+    long duplicates;
+    long unfinished;
+    final List<ImportReport.Rejected> rejected = new ArrayList<>();
+    final List<ImportReport.SameContent> same = new ArrayList<>();
+    final Map<ConfigKey, Long> byConfig = new LinkedHashMap<>();
+    private final Set<String> seen = new HashSet<>();
+    private final Map<String, String> fingerprints = new HashMap<>();
+
+    ImportRun(GameIndex idx) {
+      this.idx = idx;
+    }
+
+    /**
+     * Imports a chunk of input games as one transaction per configuration: the same checks in the
+     * same order as game by game (seen or indexed id, unfinished, board type, id in the library
+     * database, unknown columns), with the lookups done for the whole chunk at once; outcomes are
+     * reported in input order.
+     */
+    void importChunk(List<GameRecord> chunk) throws SQLException {
+      if (chunk.isEmpty()) {
+        return;
+      }
+      List<String> ids = new ArrayList<>(chunk.size());
+      for (GameRecord r : chunk) {
+        ids.add(r.gameId());
+      }
+      Set<String> indexed = idx.containsAny(ids);
+      Map<LibraryDb, List<String>> ask = new LinkedHashMap<>();
+      for (GameRecord r : chunk) {
+        if (!indexed.contains(r.gameId()) && r.isFinished() && validBoard(r.config())) {
+          ask.computeIfAbsent(libraryDb(r.config()), d -> new ArrayList<>()).add(r.gameId());
+        }
+      }
+      Set<String> inLibrary = new HashSet<>();
+      for (var e : ask.entrySet()) {
+        inLibrary.addAll(e.getKey().containsAny(e.getValue()));
+      }
+      List<Object> outcomes = new ArrayList<>(chunk.size());
+      Map<LibraryDb, List<GameRecord>> pending = new LinkedHashMap<>();
+      for (GameRecord r : chunk) {
         String id = r.gameId();
-        if (seen.contains(id) || idx.contains(id)) {
+        if (seen.contains(id) || indexed.contains(id)) {
           duplicates++;
           continue;
         }
@@ -267,70 +357,71 @@ public final class DefaultGameStore implements GameStore {
           continue;
         }
         ConfigKey k = r.config();
-        if (!k.board().matches("[a-z0-9]+")) {
-          rejected.add(
+        if (!validBoard(k)) {
+          outcomes.add(
               new ImportReport.Rejected(id, "board type '" + k.board() + "' is not [a-z0-9]+"));
           continue;
         }
         LibraryDb db = libraryDb(k);
-        if (db.contains(id)) {
+        if (inLibrary.contains(id)) {
           duplicates++;
           continue;
         }
         String why = db.incompatibility(r);
         if (why != null) {
-          rejected.add(new ImportReport.Rejected(id, why));
+          outcomes.add(new ImportReport.Rejected(id, why));
+          continue;
+        }
+        seen.add(id);
+        pending.computeIfAbsent(db, d -> new ArrayList<>()).add(r);
+        outcomes.add(new Pending(r, db));
+      }
+      Map<GameRecord, String> failed = new java.util.IdentityHashMap<>();
+      for (var e : pending.entrySet()) {
+        failed.putAll(e.getKey().writeAll(e.getValue()));
+      }
+      Set<String> unknown = new HashSet<>();
+      for (Object o : outcomes) {
+        if (o instanceof Pending p && !failed.containsKey(p.game())) {
+          String fp = p.game().fingerprint();
+          if (!fingerprints.containsKey(fp)) {
+            unknown.add(fp);
+          }
+        }
+      }
+      Map<String, String> known = idx.gamesWithFingerprints(unknown);
+      for (Object o : outcomes) {
+        if (o instanceof ImportReport.Rejected rej) {
+          rejected.add(rej);
+          continue;
+        }
+        Pending p = (Pending) o;
+        GameRecord r = p.game();
+        String why = failed.get(r);
+        if (why != null) {
+          seen.remove(r.gameId());
+          rejected.add(
+              new ImportReport.Rejected(
+                  r.gameId(), "cannot write into " + p.db().file() + ": " + why));
           continue;
         }
         String fp = r.fingerprint();
         String sameAs = fingerprints.get(fp);
         if (sameAs == null) {
-          sameAs = idx.gameWithFingerprint(fp).orElse(null);
+          sameAs = known.get(fp);
         }
-        try {
-          db.write(r);
-        } catch (SQLException e) {
-          rejected.add(
-              new ImportReport.Rejected(
-                  id, "cannot write into " + db.file() + ": " + e.getMessage()));
-          continue;
-        }
-        dirty.add(db);
-        seen.add(id);
-        fingerprints.putIfAbsent(fp, id);
+        fingerprints.putIfAbsent(fp, r.gameId());
         if (sameAs != null) {
-          same.add(new ImportReport.SameContent(id, sameAs, fp));
+          same.add(new ImportReport.SameContent(r.gameId(), sameAs, fp));
         }
         imported++;
-        byConfig.merge(k, 1L, Long::sum);
-        if (++inBatch >= batchSize) {
-          commit(dirty);
-          inBatch = 0;
-        }
+        byConfig.merge(r.config(), 1L, Long::sum);
       }
-      commit(dirty);
-    } catch (SQLException | RuntimeException e) {
-      for (LibraryDb db : libraryDbs.values()) {
-        db.rollbackQuietly();
-      }
-      throw e;
     }
-    if (imported > 0) {
-      refreshNow();
-    }
-    if (!same.isEmpty()) {
-      LOG.warn(
-          "{} imported games have the same content as another game under a different id",
-          same.size());
-    }
-    return new ImportReport(imported, duplicates, unfinished, rejected, same, byConfig);
   }
 
-  private static void commit(Set<LibraryDb> dirty) throws SQLException {
-    for (LibraryDb db : dirty) {
-      db.commit();
-    }
-    dirty.clear();
+  private static boolean validBoard(ConfigKey k) {
+    return VALID_BOARD.matcher(k.board()).matches();
   }
 
   private LibraryDb libraryDb(ConfigKey k) {

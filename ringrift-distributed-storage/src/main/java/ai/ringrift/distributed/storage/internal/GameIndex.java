@@ -528,6 +528,79 @@ public final class GameIndex implements AutoCloseable {
   }
 
   /**
+   * Which of these games are indexed.
+   *
+   * @param gameIds the ids
+   * @return the indexed ones
+   * @throws SQLException on a database error
+   */
+  public java.util.Set<String> containsAny(java.util.Collection<String> gameIds)
+      throws SQLException {
+    return Sqlite.presentIds(db, "SELECT game_id FROM all_games WHERE game_id IN ", gameIds);
+  }
+
+  /**
+   * The databases games were indexed from.
+   *
+   * @param gameIds the ids
+   * @return the source path of each indexed id; ids not indexed are absent
+   * @throws SQLException on a database error
+   */
+  public Map<String, Path> sourcesOf(java.util.Collection<String> gameIds) throws SQLException {
+    Map<String, Path> out = new java.util.HashMap<>();
+    List<String> all = new ArrayList<>(gameIds);
+    for (int from = 0; from < all.size(); from += Sqlite.IDS_PER_QUERY) {
+      List<String> part = all.subList(from, Math.min(all.size(), from + Sqlite.IDS_PER_QUERY));
+      try (PreparedStatement ps =
+          db.prepareStatement(
+              "SELECT g.game_id, s.path FROM all_games g JOIN index_sources s"
+                  + " ON s.source_id = g.source_id WHERE g.game_id IN "
+                  + Sqlite.placeholders(part.size()))) {
+        for (int i = 0; i < part.size(); i++) {
+          ps.setString(i + 1, part.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), Path.of(rs.getString(2)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * For each fingerprint, the earliest indexed game with it.
+   *
+   * @param fingerprints the fingerprints
+   * @return the game id per fingerprint found; fingerprints no game has are absent
+   * @throws SQLException on a database error
+   */
+  public Map<String, String> gamesWithFingerprints(java.util.Collection<String> fingerprints)
+      throws SQLException {
+    Map<String, String> out = new java.util.HashMap<>();
+    List<String> all = new ArrayList<>(fingerprints);
+    for (int from = 0; from < all.size(); from += Sqlite.IDS_PER_QUERY) {
+      List<String> part = all.subList(from, Math.min(all.size(), from + Sqlite.IDS_PER_QUERY));
+      try (PreparedStatement ps =
+          db.prepareStatement(
+              "SELECT fingerprint, game_id FROM all_games WHERE fingerprint IN "
+                  + Sqlite.placeholders(part.size())
+                  + " ORDER BY seq")) {
+        for (int i = 0; i < part.size(); i++) {
+          ps.setString(i + 1, part.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.putIfAbsent(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * An indexed game with this content fingerprint.
    *
    * @param fingerprint the fingerprint

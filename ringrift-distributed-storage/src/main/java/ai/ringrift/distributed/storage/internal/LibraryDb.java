@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,15 +18,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * A game database the library owns and alone writes (one per board/players configuration). Writes
  * each game in the order the v18 triggers demand: the {@code games} row as {@code in_progress} with
- * 0 moves and 0 turns, then the child rows, then an UPDATE to the final status and totals, all
- * inside the caller's transaction, each game behind a savepoint so that one bad game does not undo
- * the batch. Not thread-safe.
+ * 0 moves and 0 turns, then the child rows, then an UPDATE to the final status and totals, one
+ * transaction per batch ({@link #writeAll}); savepoints per game only when a batch fails, so that
+ * one bad game does not undo the others. Not thread-safe.
  */
 public final class LibraryDb implements AutoCloseable {
   private final Path file;
   private final Connection c;
   private final Map<String, Set<String>> columns = new HashMap<>();
-  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final Map<String, Map<Set<String>, Insert>> inserts = new HashMap<>();
+  private @Nullable Insert updateStatement;
   private final PreparedStatement exists;
 
   /**
@@ -42,7 +42,7 @@ public final class LibraryDb implements AutoCloseable {
     this.file = file;
     try {
       Files.createDirectories(file.getParent());
-      this.c = Sqlite.openWritable(file, journal);
+      this.c = Sqlite.openWritable(file, journal, true);
       if (SchemaV18.versionOf(c) == 0) {
         SchemaV18.create(c);
       }
@@ -78,6 +78,17 @@ public final class LibraryDb implements AutoCloseable {
   }
 
   /**
+   * Which of these game ids are already in this database.
+   *
+   * @param gameIds the ids
+   * @return the present ones
+   * @throws SQLException on a database error
+   */
+  public Set<String> containsAny(java.util.Collection<String> gameIds) throws SQLException {
+    return Sqlite.presentIds(c, "SELECT game_id FROM games WHERE game_id IN ", gameIds);
+  }
+
+  /**
    * Why a record cannot be written here, or null if it can: a table or column this schema lacks.
    *
    * @param r the record
@@ -106,6 +117,78 @@ public final class LibraryDb implements AutoCloseable {
   }
 
   /**
+   * Writes games in trigger order inside the current transaction, then commits it. First the whole
+   * batch is tried without savepoints, statement by statement in batches: every games row as {@code
+   * in_progress} with 0 moves and 0 turns, then each child table's rows (game by game), then every
+   * UPDATE to the final status and totals. Each table receives its rows in the same order as
+   * writing the games one by one would, so rowids are the same. If that fails (a constraint or
+   * trigger refuses a row), the transaction is rolled back and the games are written one by one,
+   * each behind a savepoint, so that the bad games are isolated and all others are committed.
+   *
+   * @param games finished games that passed {@link #incompatibility}, no id twice, none present
+   * @return the games (by identity) that could not be written, with the database's reason
+   * @throws SQLException if the commit fails (nothing of the batch is then committed)
+   */
+  public Map<GameRecord, String> writeAll(List<GameRecord> games) throws SQLException {
+    Map<GameRecord, String> failed = new java.util.IdentityHashMap<>();
+    if (games.isEmpty()) {
+      return failed;
+    }
+    try {
+      writeBatch(games);
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      clearBatches();
+      for (GameRecord r : games) {
+        try {
+          write(r);
+        } catch (SQLException ge) {
+          failed.put(r, String.valueOf(ge.getMessage()));
+        }
+      }
+    }
+    c.commit();
+    return failed;
+  }
+
+  /** Drops rows a failed batch left queued, so that no later batch executes them. */
+  private void clearBatches() throws SQLException {
+    for (Map<Set<String>, Insert> byColumns : inserts.values()) {
+      for (Insert ins : byColumns.values()) {
+        ins.ps.clearBatch();
+      }
+    }
+    if (updateStatement != null) {
+      updateStatement.ps.clearBatch();
+    }
+  }
+
+  private void writeBatch(List<GameRecord> games) throws SQLException {
+    Batcher b = new Batcher();
+    for (GameRecord r : games) {
+      Map<String, @Nullable Object> placeholder = new java.util.LinkedHashMap<>(r.game());
+      placeholder.put("game_status", "in_progress");
+      placeholder.put("total_moves", 0L);
+      placeholder.put("total_turns", 0L);
+      b.add(insertStatement("games", placeholder.keySet()), placeholder);
+    }
+    for (String t : SchemaV18.CHILD_TABLES) {
+      for (GameRecord r : games) {
+        for (Map<String, @Nullable Object> row : r.rows(t)) {
+          b.add(insertStatement(t, row.keySet()), row);
+        }
+      }
+    }
+    b.flush();
+    Insert up = update();
+    for (GameRecord r : games) {
+      up.bind(r.game());
+      up.ps.addBatch();
+    }
+    up.ps.executeBatch();
+  }
+
+  /**
    * Writes one game in trigger order behind a savepoint; on failure rolls back to it.
    *
    * @param r a finished game that passed {@link #incompatibility}
@@ -119,20 +202,13 @@ public final class LibraryDb implements AutoCloseable {
         placeholder.put("game_status", "in_progress");
         placeholder.put("total_moves", 0L);
         placeholder.put("total_turns", 0L);
-        insert("games", placeholder);
+        insertStatement("games", placeholder.keySet()).execute(placeholder);
         for (String t : SchemaV18.CHILD_TABLES) {
           for (Map<String, @Nullable Object> row : r.rows(t)) {
-            insert(t, row);
+            insertStatement(t, row.keySet()).execute(row);
           }
         }
-        PreparedStatement up =
-            statement(
-                "UPDATE games SET game_status = ?, total_moves = ?, total_turns = ? WHERE game_id = ?");
-        up.setObject(1, r.game().get("game_status"));
-        up.setObject(2, r.game().get("total_moves"));
-        up.setObject(3, r.game().get("total_turns"));
-        up.setString(4, r.gameId());
-        up.executeUpdate();
+        update().execute(r.game());
         st.execute("RELEASE game");
       } catch (SQLException | RuntimeException e) {
         st.execute("ROLLBACK TO game");
@@ -160,49 +236,108 @@ public final class LibraryDb implements AutoCloseable {
     }
   }
 
-  private void insert(String table, Map<String, @Nullable Object> row) throws SQLException {
-    List<String> cols = new ArrayList<>(row.keySet());
-    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (");
-    for (int i = 0; i < cols.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append('"').append(cols.get(i)).append('"');
+  /** A prepared statement and the columns it binds by name, in parameter order. */
+  private static final class Insert {
+    final PreparedStatement ps;
+    final List<String> cols;
+
+    Insert(PreparedStatement ps, List<String> cols) {
+      this.ps = ps;
+      this.cols = cols;
     }
-    sql.append(") VALUES (");
-    for (int i = 0; i < cols.size(); i++) {
-      sql.append(i == 0 ? "?" : ", ?");
-    }
-    PreparedStatement ps = statement(sql.append(')').toString());
-    for (int i = 0; i < cols.size(); i++) {
-      Object v = row.get(cols.get(i));
-      if (v == null) {
-        ps.setNull(i + 1, java.sql.Types.NULL);
-      } else if (v instanceof byte[]) {
-        ps.setBytes(i + 1, (byte[]) v);
-      } else if (v instanceof Long) {
-        ps.setLong(i + 1, (Long) v);
-      } else if (v instanceof Double) {
-        ps.setDouble(i + 1, (Double) v);
-      } else {
-        ps.setString(i + 1, v.toString());
+
+    void bind(Map<String, @Nullable Object> row) throws SQLException {
+      for (int i = 0; i < cols.size(); i++) {
+        Object v = row.get(cols.get(i));
+        if (v == null) {
+          ps.setNull(i + 1, java.sql.Types.NULL);
+        } else if (v instanceof byte[]) {
+          ps.setBytes(i + 1, (byte[]) v);
+        } else if (v instanceof Long) {
+          ps.setLong(i + 1, (Long) v);
+        } else if (v instanceof Double) {
+          ps.setDouble(i + 1, (Double) v);
+        } else {
+          ps.setString(i + 1, v.toString());
+        }
       }
     }
-    ps.executeUpdate();
+
+    void execute(Map<String, @Nullable Object> row) throws SQLException {
+      bind(row);
+      ps.executeUpdate();
+    }
   }
 
-  private PreparedStatement statement(String sql) throws SQLException {
-    PreparedStatement ps = statements.get(sql);
-    if (ps == null) {
-      ps = c.prepareStatement(sql);
-      statements.put(sql, ps);
+  /**
+   * Adds rows to statement batches, executing a batch when the next row needs another statement.
+   */
+  private static final class Batcher {
+    private @Nullable Insert current;
+
+    void add(Insert ins, Map<String, @Nullable Object> row) throws SQLException {
+      if (current != ins) {
+        flush();
+        current = ins;
+      }
+      ins.bind(row);
+      ins.ps.addBatch();
     }
-    return ps;
+
+    void flush() throws SQLException {
+      Insert cur = current;
+      if (cur != null) {
+        cur.ps.executeBatch();
+        current = null;
+      }
+    }
+  }
+
+  /** The cached INSERT for a table and a column set (columns named, values bound by name). */
+  private Insert insertStatement(String table, Set<String> rowColumns) throws SQLException {
+    Map<Set<String>, Insert> byColumns = inserts.computeIfAbsent(table, t -> new HashMap<>());
+    Insert ins = byColumns.get(rowColumns);
+    if (ins == null) {
+      List<String> cols = List.copyOf(rowColumns);
+      StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (");
+      for (int i = 0; i < cols.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append('"').append(cols.get(i)).append('"');
+      }
+      sql.append(") VALUES (");
+      for (int i = 0; i < cols.size(); i++) {
+        sql.append(i == 0 ? "?" : ", ?");
+      }
+      ins = new Insert(c.prepareStatement(sql.append(')').toString()), cols);
+      byColumns.put(Set.copyOf(cols), ins);
+    }
+    return ins;
+  }
+
+  private Insert update() throws SQLException {
+    Insert up = updateStatement;
+    if (up == null) {
+      up =
+          new Insert(
+              c.prepareStatement(
+                  "UPDATE games SET game_status = ?, total_moves = ?, total_turns = ?"
+                      + " WHERE game_id = ?"),
+              List.of("game_status", "total_moves", "total_turns", "game_id"));
+      updateStatement = up;
+    }
+    return up;
   }
 
   @Override
   public void close() {
     try {
       rollbackQuietly();
-      for (PreparedStatement ps : statements.values()) {
-        ps.close();
+      for (Map<Set<String>, Insert> byColumns : inserts.values()) {
+        for (Insert ins : byColumns.values()) {
+          ins.ps.close();
+        }
+      }
+      if (updateStatement != null) {
+        updateStatement.ps.close();
       }
       exists.close();
       c.close();

@@ -21,6 +21,7 @@ public final class SourceReader implements AutoCloseable {
   private final Connection c;
   private final Map<String, PreparedStatement> childQueries = new LinkedHashMap<>();
   private final PreparedStatement gameQuery;
+  private final Map<String, String> childOrder = new LinkedHashMap<>();
 
   /**
    * Prepares the queries for the child tables the database has.
@@ -33,10 +34,11 @@ public final class SourceReader implements AutoCloseable {
     this.gameQuery = c.prepareStatement("SELECT * FROM games WHERE game_id = ?");
     for (String table : SchemaV18.CHILD_TABLES) {
       if (SchemaV18.hasTable(c, table)) {
+        childOrder.put(table, orderBy(c, table));
         childQueries.put(
             table,
             c.prepareStatement(
-                "SELECT * FROM " + table + " WHERE game_id = ? ORDER BY " + orderBy(c, table)));
+                "SELECT * FROM " + table + " WHERE game_id = ? ORDER BY " + childOrder.get(table)));
       }
     }
   }
@@ -78,6 +80,110 @@ public final class SourceReader implements AutoCloseable {
     }
     GameRecord r = GameRecord.of(game, children);
     return r.isFinished() ? r : null;
+  }
+
+  /**
+   * Reads the finished games among {@code gameIds} with a few queries per chunk of ids (one for the
+   * games rows, one per child table), inside the caller's transaction. Each game is the same as
+   * {@link #readFinished(String)} returns.
+   *
+   * @param gameIds distinct ids
+   * @return the finished games by id; absent and unfinished ids are left out
+   * @throws SQLException on a database error
+   */
+  public Map<String, GameRecord> readFinished(List<String> gameIds) throws SQLException {
+    Map<String, GameRecord> out = new java.util.HashMap<>();
+    for (int from = 0; from < gameIds.size(); from += Sqlite.IDS_PER_QUERY) {
+      readChunk(gameIds.subList(from, Math.min(gameIds.size(), from + Sqlite.IDS_PER_QUERY)), out);
+    }
+    return out;
+  }
+
+  private void readChunk(List<String> ids, Map<String, GameRecord> out) throws SQLException {
+    Map<String, Map<String, @Nullable Object>> games = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT * FROM games WHERE game_id IN " + Sqlite.placeholders(ids.size()))) {
+      bind(ps, ids);
+      try (ResultSet rs = ps.executeQuery()) {
+        String[] names = names(rs);
+        while (rs.next()) {
+          Map<String, @Nullable Object> game = row(rs, names);
+          Object status = game.get("game_status");
+          Object total = game.get("total_moves");
+          if (GameRules.mayBeFinished(
+              status instanceof String ? (String) status : null,
+              total instanceof Long ? (Long) total : null)) {
+            games.put((String) game.get("game_id"), game);
+          }
+        }
+      }
+    }
+    if (games.isEmpty()) {
+      return;
+    }
+    List<String> wanted = new ArrayList<>(games.keySet());
+    Map<String, Map<String, List<Map<String, @Nullable Object>>>> children =
+        new java.util.HashMap<>();
+    for (String id : wanted) {
+      children.put(id, new LinkedHashMap<>());
+    }
+    for (var e : childQueries.keySet()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT * FROM "
+                  + e
+                  + " WHERE game_id IN "
+                  + Sqlite.placeholders(wanted.size())
+                  + " ORDER BY game_id, "
+                  + childOrder.get(e))) {
+        bind(ps, wanted);
+        for (String id : wanted) {
+          children.get(id).put(e, new ArrayList<>());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          String[] names = names(rs);
+          while (rs.next()) {
+            Map<String, @Nullable Object> row = row(rs, names);
+            children.get((String) row.get("game_id")).get(e).add(row);
+          }
+        }
+      }
+    }
+    for (var g : games.entrySet()) {
+      GameRecord r = GameRecord.of(g.getValue(), children.get(g.getKey()));
+      if (r.isFinished()) {
+        out.put(g.getKey(), r);
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement ps, List<String> ids) throws SQLException {
+    for (int i = 0; i < ids.size(); i++) {
+      ps.setString(i + 1, ids.get(i));
+    }
+  }
+
+  private static String[] names(ResultSet rs) throws SQLException {
+    ResultSetMetaData md = rs.getMetaData();
+    String[] names = new String[md.getColumnCount()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = md.getColumnName(i + 1);
+    }
+    return names;
+  }
+
+  private static Map<String, @Nullable Object> row(ResultSet rs, String[] names)
+      throws SQLException {
+    Map<String, @Nullable Object> row = new LinkedHashMap<>(names.length * 2);
+    for (int i = 0; i < names.length; i++) {
+      Object v = rs.getObject(i + 1);
+      if (v instanceof Integer) {
+        v = ((Integer) v).longValue();
+      }
+      row.put(names[i], v);
+    }
+    return row;
   }
 
   /**

@@ -106,7 +106,9 @@ public final class Sqlite {
   }
 
   /**
-   * Opens (creating if needed) a database the library writes.
+   * Opens (creating if needed) a database the library writes, with {@code synchronous=NORMAL} in
+   * WAL mode: a commit survives a crash of the process but may be lost on a crash of the machine.
+   * For files that can be rebuilt (the game index).
    *
    * @param db the file
    * @param journal the journal mode to set
@@ -114,19 +116,83 @@ public final class Sqlite {
    * @throws SQLException if it cannot be opened
    */
   public static Connection openWritable(Path db, Journal journal) throws SQLException {
+    return openWritable(db, journal, false);
+  }
+
+  /**
+   * Opens (creating if needed) a database the library writes.
+   *
+   * @param db the file
+   * @param journal the journal mode to set
+   * @param durable {@code synchronous=FULL} in every journal mode, so that a commit survives a
+   *     crash of the machine (the synced game databases: nothing else holds their games); else
+   *     {@code NORMAL} in WAL mode
+   * @return the connection, in auto-commit mode, with foreign keys on
+   * @throws SQLException if it cannot be opened
+   */
+  public static Connection openWritable(Path db, Journal journal, boolean durable)
+      throws SQLException {
     SQLiteConfig c = new SQLiteConfig();
     c.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
     c.enforceForeignKeys(true);
     c.setJournalMode(
         journal == Journal.WAL ? SQLiteConfig.JournalMode.WAL : SQLiteConfig.JournalMode.DELETE);
-    // Per-game savepoints keep their statement journal in memory, not in a temporary file.
+    // Savepoints (the import's retry path) keep their statement journal in memory.
     c.setTempStore(SQLiteConfig.TempStore.MEMORY);
     c.setCacheSize(-32_000);
     c.setSynchronous(
-        journal == Journal.WAL
+        journal == Journal.WAL && !durable
             ? SQLiteConfig.SynchronousMode.NORMAL
             : SQLiteConfig.SynchronousMode.FULL);
     return c.createConnection("jdbc:sqlite:" + db.toAbsolutePath());
+  }
+
+  /** Ids per {@code IN (...)} query, well under SQLite's bound-parameter limit. */
+  static final int IDS_PER_QUERY = 500;
+
+  /**
+   * Runs {@code selectIn} followed by an {@code (?, ?, ...)} list over the ids, in chunks, and
+   * collects the first column of the result rows.
+   *
+   * @param c the connection
+   * @param selectIn a query ending in {@code IN }, selecting the id first
+   * @param ids the ids to look for
+   * @return the ids found
+   * @throws SQLException on a database error
+   */
+  public static java.util.Set<String> presentIds(
+      Connection c, String selectIn, java.util.Collection<String> ids) throws SQLException {
+    java.util.Set<String> found = new java.util.HashSet<>();
+    java.util.List<String> all = new java.util.ArrayList<>(ids);
+    for (int from = 0; from < all.size(); from += IDS_PER_QUERY) {
+      java.util.List<String> part = all.subList(from, Math.min(all.size(), from + IDS_PER_QUERY));
+      try (java.sql.PreparedStatement ps =
+          c.prepareStatement(selectIn + placeholders(part.size()))) {
+        for (int i = 0; i < part.size(); i++) {
+          ps.setString(i + 1, part.get(i));
+        }
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            found.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * {@code (?, ?, ...)} with {@code n} parameters.
+   *
+   * @param n how many, at least 1
+   * @return the list
+   */
+  public static String placeholders(int n) {
+    StringBuilder sb = new StringBuilder("(?");
+    for (int i = 1; i < n; i++) {
+      sb.append(", ?");
+    }
+    return sb.append(')').toString();
   }
 
   /**
