@@ -10,6 +10,7 @@ import ai.ringrift.distributed.storage.games.GameSummary;
 import ai.ringrift.distributed.transport.TransferListener;
 import ai.ringrift.distributed.transport.http.DownloadResult;
 import ai.ringrift.distributed.transport.http.FileManifest;
+import ai.ringrift.distributed.transport.http.GamePayload;
 import ai.ringrift.distributed.transport.http.GamePullResult;
 import ai.ringrift.distributed.transport.http.GameSink;
 import java.io.IOException;
@@ -19,9 +20,12 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +49,12 @@ final class PeerSync {
   private final GameSink sink;
   private final GameExporter exporter;
 
+  /**
+   * Game ids each peer listed to this node since its last push to it: the peer has them, so a push
+   * leaves them out. Filled by pulls, emptied by the next push to that peer.
+   */
+  private final Map<String, Set<String>> listedBy = new ConcurrentHashMap<>();
+
   PeerSync(DefaultSyncCoordinator.Settings s, PeerCursors cursors) {
     this.s = s;
     this.cursors = cursors;
@@ -64,7 +74,21 @@ final class PeerSync {
   SyncStats pullGames(Peer p) {
     Instant start = s.clock().instant();
     String cursor = cursors.pull(p.name());
-    GamePullResult r = Futures.await(p.client().pullGamesSince(cursor, sink));
+    Set<String> listed = listedBy.computeIfAbsent(p.name(), k -> ConcurrentHashMap.newKeySet());
+    GameSink recording =
+        new GameSink() {
+          @Override
+          public Set<String> missing(Collection<String> gameIds) {
+            listed.addAll(gameIds);
+            return sink.missing(gameIds);
+          }
+
+          @Override
+          public int importGames(List<GamePayload> games, String sourceHost) {
+            return sink.importGames(games, sourceHost);
+          }
+        };
+    GamePullResult r = Futures.await(p.client().pullGamesSince(cursor, recording));
     cursors.savePull(p.name(), r.cursor());
     LOG.debug("pulled {} games from {} (listed {})", r.imported(), p.name(), r.listed());
     return new SyncStats(
@@ -180,6 +204,7 @@ final class PeerSync {
     Instant start = s.clock().instant();
     long games = 0;
     long bytes = 0;
+    Set<String> theirs = listedBy.getOrDefault(p.name(), Set.of());
     String saved = cursors.push(p.name());
     GameCursor from = saved.isEmpty() ? GameCursor.start() : GameCursor.parse(saved);
     while (true) {
@@ -192,7 +217,9 @@ final class PeerSync {
                 s.store()
                     .idsAfter(next, Math.min(5000, PUSH_BATCH - ids.size()), GameFilter.all()));
         for (GameSummary g : page.games()) {
-          ids.add(g.gameId());
+          if (!theirs.contains(g.gameId())) {
+            ids.add(g.gameId());
+          }
         }
         next = page.next();
         more = page.hasMore();
@@ -225,6 +252,7 @@ final class PeerSync {
         break;
       }
     }
+    listedBy.remove(p.name());
     return new SyncStats(
         SyncCategory.GAMES, games, bytes, Duration.between(start, s.clock().instant()), List.of());
   }
