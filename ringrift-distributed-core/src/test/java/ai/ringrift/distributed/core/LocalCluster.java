@@ -39,6 +39,15 @@ final class LocalCluster implements AutoCloseable {
    * @param dead configured nodes whose port nobody listens on
    */
   LocalCluster(Path base, List<String> live, List<String> dead) {
+    this(base, live, dead, Map.of());
+  }
+
+  /**
+   * @param live nodes started by {@link #start}
+   * @param dead configured nodes whose port nobody listens on
+   * @param fixed configured nodes at a given port (e.g. a fault proxy's)
+   */
+  LocalCluster(Path base, List<String> live, List<String> dead, Map<String, Integer> fixed) {
     this.base = base;
     ClusterConfig.Builder b =
         ClusterConfig.builder()
@@ -53,6 +62,15 @@ final class LocalCluster implements AutoCloseable {
       int port = freePort();
       ports.put(n, port);
       b.host(HostConfig.builder(n).sshHost("127.0.0.1").p2pPort(port).status("ready").build());
+    }
+    for (Map.Entry<String, Integer> e : fixed.entrySet()) {
+      ports.put(e.getKey(), e.getValue());
+      b.host(
+          HostConfig.builder(e.getKey())
+              .sshHost("127.0.0.1")
+              .p2pPort(e.getValue())
+              .status("ready")
+              .build());
     }
     this.config = b.build();
   }

@@ -2,8 +2,12 @@ package ai.ringrift.distributed.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.ringrift.distributed.transport.TransferResult;
 import ai.ringrift.distributed.wal.UnifiedWal;
 import ai.ringrift.distributed.wal.WalEntryType;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +82,24 @@ class SyncCoordinatorIT {
       SyncStats games = cluster.nodes.get("a").coordinator().sync(SyncCategory.GAMES).join();
       assertThat(games.filesTransferred()).isZero();
       assertThat(games.errors()).isEmpty();
+
+      // pushFile: the destination pulls the file from this node.
+      Path extra =
+          LocalCluster.writeFile(
+              cluster.root("a").resolve("models/hex8_2p/extra.pth"), 50_000, 11, now);
+      TransferResult pushed =
+          cluster
+              .nodes
+              .get("a")
+              .coordinator()
+              .pushFile(
+                  extra,
+                  "models/hex8_2p/extra.pth",
+                  cluster.config.host("c").orElseThrow().toRemoteHost())
+              .join();
+      assertThat(pushed.filesTransferred()).isEqualTo(1);
+      assertThat(LocalCluster.sha(cluster.root("c").resolve("models/hex8_2p/extra.pth")))
+          .isEqualTo(LocalCluster.sha(extra));
     }
   }
 
@@ -114,6 +136,31 @@ class SyncCoordinatorIT {
         assertThat(LocalCluster.gameIds(cluster.nodes.get(n).gameStore())).isEqualTo(union);
         assertThat(cluster.root(n).resolve("models/hex8_2p/best.pth")).exists();
       }
+    }
+  }
+
+  @Test
+  void aPeerThatNeverAnswersIsReportedTimedOutWhenTheBudgetRunsOut() throws IOException {
+    // A listening socket nobody accepts on: connections complete in the kernel, no byte comes back.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        LocalCluster cluster =
+            new LocalCluster(
+                tmp, List.of("a", "b"), List.of(), Map.of("silent", silent.getLocalPort()))) {
+      List<String> bGames = cluster.generateGames("b", 31, 20);
+      cluster.start("a");
+      cluster.start("b");
+
+      ClusterSyncStats stats =
+          cluster
+              .nodes
+              .get("a")
+              .coordinator()
+              .fullClusterSync(EnumSet.of(SyncCategory.GAMES), Duration.ofSeconds(3))
+              .join();
+
+      assertThat(stats.failedNodes()).containsOnlyKeys("silent");
+      assertThat(stats.failedNodes().get("silent")).contains("timed out");
+      assertThat(LocalCluster.gameIds(cluster.nodes.get("a").gameStore())).containsAll(bGames);
     }
   }
 

@@ -181,7 +181,7 @@ public final class DefaultSyncCoordinator implements SyncCoordinator {
           if (category == SyncCategory.CONFIGS) {
             peers = peers.stream().filter(Peer::coordinatorRole).toList();
           }
-          return pullCategory(category, peers, new ConcurrentHashMap<>());
+          return pullCategory(category, peers, new ConcurrentHashMap<>(), null);
         });
   }
 
@@ -233,13 +233,13 @@ public final class DefaultSyncCoordinator implements SyncCoordinator {
    * entries in {@code failed}.
    */
   private CompletableFuture<SyncStats> pullCategory(
-      SyncCategory c, List<Peer> peers, Map<String, String> failed) {
+      SyncCategory c, List<Peer> peers, Map<String, String> failed, @Nullable Duration opTimeout) {
     Instant start = s.clock().instant();
     if (c == SyncCategory.GAMES) {
       List<CompletableFuture<SyncStats>> parts = new ArrayList<>();
       for (Peer p : peers) {
         parts.add(
-            guarded(p, c, "pull", () -> onExecutor(() -> peerSync.pullGames(p)))
+            within(opTimeout, guarded(p, c, "pull", () -> onExecutor(() -> peerSync.pullGames(p))))
                 .handle((st, e) -> e == null ? st : failure(c, p, "pull", e, failed)));
       }
       return sum(c, parts, start);
@@ -250,12 +250,13 @@ public final class DefaultSyncCoordinator implements SyncCoordinator {
     List<CompletableFuture<SyncStats>> reads = new ArrayList<>();
     for (Peer p : peers) {
       reads.add(
-          limiter
-              .submit(
-                  () ->
-                      s.breakers()
-                          .hostBreaker(p.name())
-                          .execute(() -> p.client().getManifest(Categories.wireName(c))))
+          within(
+                  opTimeout,
+                  limiter.submit(
+                      () ->
+                          s.breakers()
+                              .hostBreaker(p.name())
+                              .execute(() -> p.client().getManifest(Categories.wireName(c)))))
               .handle(
                   (m, e) -> {
                     if (e != null) {
@@ -301,6 +302,9 @@ public final class DefaultSyncCoordinator implements SyncCoordinator {
     CompletableFuture<ClusterSyncStats> result = new CompletableFuture<>();
 
     // Phase 1: pull every category into this node (CONFIGS: this node's copy is the reference).
+    // Each exchange with a peer in phase 1 may take at most half the budget: a peer that hangs
+    // fails (and is left out of the later categories), so the others still get phase 2.
+    Duration opTimeout = budget.dividedBy(2);
     CompletableFuture<Void> phase1 = CompletableFuture.completedFuture(null);
     for (SyncCategory c : cats) {
       if (c == SyncCategory.CONFIGS) {
@@ -312,7 +316,8 @@ public final class DefaultSyncCoordinator implements SyncCoordinator {
                   pullCategory(
                           c,
                           peers.stream().filter(p -> !failed.containsKey(p.name())).toList(),
-                          failed)
+                          failed,
+                          opTimeout)
                       .thenAccept(st -> stats.merge(c, st, SyncStats::plus)));
     }
     // Phase 2: each peer pulls from this node what it lacks, category by category.
@@ -534,6 +539,38 @@ public final class DefaultSyncCoordinator implements SyncCoordinator {
                                   .thenApply(x -> v))
                   .thenCompose(f -> f);
             });
+  }
+
+  /**
+   * {@code f}, or a {@link SyncException} "timed out" once {@code timeout} passed (the work itself
+   * is abandoned, not cancelled: it is journaled and idempotent).
+   */
+  private <T> CompletableFuture<T> within(@Nullable Duration timeout, CompletableFuture<T> f) {
+    if (timeout == null) {
+      return f;
+    }
+    CompletableFuture<T> out = new CompletableFuture<>();
+    var timer =
+        scheduler.schedule(
+            () ->
+                out.completeExceptionally(
+                    new SyncException(
+                        "timed out after "
+                            + timeout.toMillis() / 1000.0
+                            + " s (its share of the"
+                            + " full sync's budget)")),
+            timeout.toMillis(),
+            TimeUnit.MILLISECONDS);
+    f.whenComplete(
+        (v, e) -> {
+          timer.cancel(false);
+          if (e != null) {
+            out.completeExceptionally(Futures.unwrap(e));
+          } else {
+            out.complete(v);
+          }
+        });
+    return out;
   }
 
   private <T> CompletableFuture<T> onExecutor(Supplier<T> blocking) {
