@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>What the P2P service serves:</b> games from the store ({@link GameSource#of}), the
  * categories {@code models}, {@code training}, {@code configs} and {@code games_exchange} from the
- * node's directories, and in {@code GET /status} the WAL backlog ({@code wal_pending_entries}) and
- * the open breakers ({@code open_breakers}). <b>Health checks:</b> {@code disk} (the root's file
+ * node's directories, the Python cluster's {@code GET /sync/file?path=games/...} relative to {@code
+ * <root>/data}, and in {@code GET /status} the WAL backlog ({@code wal_pending_entries}) and the
+ * open breakers ({@code open_breakers}). <b>Health checks:</b> {@code disk} (the root's file
  * system), {@code memory}, {@code wal_backlog}.
  *
  * <p><b>Shutdown order</b> ({@link #close()}, idempotent; each step runs even if an earlier one
@@ -362,7 +363,7 @@ public final class RingRiftNode implements AutoCloseable {
                 .clock(clock)
                 .insecure(insecure)
                 .gameSource(GameSource.of(store))
-                .dataDir(paths.root())
+                .dataDir(paths.games().getParent())
                 .category(Categories.wireName(SyncCategory.MODELS), paths.models())
                 .category(Categories.wireName(SyncCategory.TRAINING_DATA), paths.training())
                 .category(Categories.wireName(SyncCategory.CONFIGS), paths.configs())

@@ -113,7 +113,9 @@ public interface SyncCoordinator extends AutoCloseable {
    * ({@code POST /sync/pull}). At most {@code maxConcurrentSyncs} peers are worked on at once.
    *
    * @param categories the categories; empty means all
-   * @param timeout the whole operation's budget; peers not done by then are reported failed
+   * @param timeout the whole operation's budget ({@link Duration#ZERO}: the configuration's {@code
+   *     sync.timeout}); peers not done by then are reported failed, and in the pull phase each
+   *     exchange with a peer may take at most half of it
    * @return totals, nodes synced, failed nodes with reasons, per-category stats
    */
   CompletableFuture<ClusterSyncStats> fullClusterSync(

@@ -3,6 +3,8 @@ package ai.ringrift.distributed.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.distributed.transport.TransferResult;
+import ai.ringrift.distributed.transport.http.P2PSyncClient;
+import ai.ringrift.distributed.transport.http.PeerStatus;
 import ai.ringrift.distributed.wal.UnifiedWal;
 import ai.ringrift.distributed.wal.WalEntryType;
 import java.io.IOException;
@@ -135,6 +137,19 @@ class SyncCoordinatorIT {
       for (String n : List.of("a", "b", "c")) {
         assertThat(LocalCluster.gameIds(cluster.nodes.get(n).gameStore())).isEqualTo(union);
         assertThat(cluster.root(n).resolve("models/hex8_2p/best.pth")).exists();
+      }
+
+      // The node's status carries the WAL backlog and the open breakers (the dead node's, once
+      // enough syncs failed against it).
+      for (int i = 0; i < 3; i++) {
+        cluster.nodes.get("a").coordinator().sync(SyncCategory.GAMES).join();
+      }
+      try (P2PSyncClient client =
+          P2PSyncClient.builder().env(Map.of()).authToken(LocalCluster.TOKEN).build()) {
+        PeerStatus status = client.withPeer("127.0.0.1", cluster.ports.get("a")).getStatus().join();
+        assertThat(((Number) status.fields().get("wal_pending_entries")).longValue()).isZero();
+        assertThat(String.valueOf(status.fields().get("open_breakers"))).isEqualTo("[host/dead]");
+        assertThat(status.gameCount()).isEqualTo(union.size());
       }
     }
   }

@@ -171,10 +171,7 @@ public final class CoreClusterSyncBenchmark implements Benchmark {
         }
         Path dest = Files.createDirectories(into.resolve(dst)).resolve(src + ".db");
         done.add(
-            client
-                .withPeer("127.0.0.1", port)
-                .downloadSyncFile("data/games/selfplay.db", dest)
-                .join());
+            client.withPeer("127.0.0.1", port).downloadSyncFile("games/selfplay.db", dest).join());
       }
     }
     for (DownloadResult r : done) {
