@@ -70,6 +70,7 @@ public final class RingRiftNode implements AutoCloseable {
   private final HealthChecker health;
   private final SyncCoordinator coordinator;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   private RingRiftNode(
       String name,
@@ -168,22 +169,24 @@ public final class RingRiftNode implements AutoCloseable {
   }
 
   /**
-   * Closes in the order in the class comment. Idempotent.
+   * Closes in the order in the class comment. Idempotent: a second call returns a future that
+   * completes when the first close finished.
    *
    * @return completes when everything is closed
    */
   public CompletableFuture<Void> closeAsync() {
     if (!closed.compareAndSet(false, true)) {
-      return CompletableFuture.completedFuture(null);
+      return closeFuture.copy();
     }
-    return coordinator
+    coordinator
         .closeAsync()
         .handle((v, e) -> log("coordinator", e))
         .thenCompose(x -> server.closeAsync().handle((v, e) -> log("P2P service", e)))
         .thenCompose(x -> health.closeAsync().handle((v, e) -> log("health checker", e)))
         .thenCompose(x -> store.closeAsync().handle((v, e) -> log("game store", e)))
         .thenCompose(x -> wal.closeAsync().handle((v, e) -> log("WAL", e)))
-        .thenApply(x -> null);
+        .whenComplete((x, e) -> closeFuture.complete(null));
+    return closeFuture.copy();
   }
 
   private Void log(String what, @Nullable Throwable e) {

@@ -48,6 +48,21 @@ final class LocalCluster implements AutoCloseable {
    * @param fixed configured nodes at a given port (e.g. a fault proxy's)
    */
   LocalCluster(Path base, List<String> live, List<String> dead, Map<String, Integer> fixed) {
+    this(base, live, dead, fixed, Map.of());
+  }
+
+  /**
+   * @param live nodes started by {@link #start}
+   * @param dead configured nodes whose port nobody listens on
+   * @param fixed configured nodes at a given port (e.g. a fault proxy's)
+   * @param roles node name to its configured role
+   */
+  LocalCluster(
+      Path base,
+      List<String> live,
+      List<String> dead,
+      Map<String, Integer> fixed,
+      Map<String, String> roles) {
     this.base = base;
     ClusterConfig.Builder b =
         ClusterConfig.builder()
@@ -61,7 +76,12 @@ final class LocalCluster implements AutoCloseable {
     for (String n : all) {
       int port = freePort();
       ports.put(n, port);
-      b.host(HostConfig.builder(n).sshHost("127.0.0.1").p2pPort(port).status("ready").build());
+      HostConfig.Builder h =
+          HostConfig.builder(n).sshHost("127.0.0.1").p2pPort(port).status("ready");
+      if (roles.containsKey(n)) {
+        h.role(roles.get(n));
+      }
+      b.host(h.build());
     }
     for (Map.Entry<String, Integer> e : fixed.entrySet()) {
       ports.put(e.getKey(), e.getValue());

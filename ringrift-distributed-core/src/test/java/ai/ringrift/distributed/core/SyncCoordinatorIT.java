@@ -180,6 +180,32 @@ class SyncCoordinatorIT {
   }
 
   @Test
+  void configsComeOnlyFromTheCoordinatorRoleAndModelsFromEveryPeer() {
+    try (LocalCluster cluster =
+        new LocalCluster(
+            tmp, List.of("hub", "w1", "w2"), List.of(), Map.of(), Map.of("hub", "coordinator"))) {
+      LocalCluster.writeFile(cluster.root("hub").resolve("config/selfplay.yaml"), 300, 1, 1_000);
+      LocalCluster.writeFile(cluster.root("w1").resolve("config/local.yaml"), 300, 2, 1_000);
+      LocalCluster.writeFile(cluster.root("w1").resolve("models/m.pth"), 4_000, 3, 1_000);
+      for (String n : List.of("hub", "w1", "w2")) {
+        cluster.start(n);
+      }
+      RingRiftNode w2 = cluster.nodes.get("w2");
+
+      SyncStats configs = w2.coordinator().sync(SyncCategory.CONFIGS).join();
+      SyncStats models = w2.coordinator().sync(SyncCategory.MODELS).join();
+
+      assertThat(configs.filesTransferred()).isEqualTo(1);
+      assertThat(cluster.root("w2").resolve("config/selfplay.yaml")).exists();
+      assertThat(cluster.root("w2").resolve("config/local.yaml")).doesNotExist();
+      assertThat(models.filesTransferred()).isEqualTo(1);
+      assertThat(cluster.root("w2").resolve("models/m.pth").toFile().lastModified())
+          .isEqualTo(1_000);
+      assertThat(w2.wal().pendingEntries()).isEmpty();
+    }
+  }
+
+  @Test
   void recoverPendingResumesASyncACrashInterruptedAndRollsBackWhatItCannot() {
     try (LocalCluster cluster = new LocalCluster(tmp, List.of("a", "b"), List.of())) {
       List<String> aGames = cluster.generateGames("a", 21, 30);
