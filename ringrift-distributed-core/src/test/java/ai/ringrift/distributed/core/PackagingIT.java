@@ -34,6 +34,7 @@ class PackagingIT {
             .map(Path::of)
             .filter(p -> p.getFileName().toString().startsWith("ringrift-distributed-"))
             .filter(p -> p.getFileName().toString().endsWith(".jar"))
+            .filter(p -> !p.getFileName().toString().endsWith("-tests.jar"))
             .collect(Collectors.toList());
     Map<String, String> found = new LinkedHashMap<>();
     for (Path jar : jars) {
