@@ -6,7 +6,7 @@ package ai.ringrift.distributed.wal;
  * @param committedDropped committed entries forgotten
  * @param rolledBackDropped rolled-back entries forgotten
  * @param segmentsDeleted segment files deleted afterwards
- * @param bytesFreed bytes of those files
+ * @param bytesFreed bytes of those files on disk (their physical size, preallocation included)
  */
 public record CleanupResult(
     long committedDropped, long rolledBackDropped, int segmentsDeleted, long bytesFreed) {

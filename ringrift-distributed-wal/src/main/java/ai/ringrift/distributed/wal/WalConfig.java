@@ -99,7 +99,9 @@ public final class WalConfig {
   }
 
   /**
-   * The size at which the active segment is closed and a new one started.
+   * The size at which the active segment is closed and a new one started. Segments are preallocated
+   * (zero-filled) to this size when created, so each takes this much disk from the start, plus one
+   * more being prepared ahead once the active one is half full.
    *
    * @return bytes per segment
    */
@@ -235,7 +237,8 @@ public final class WalConfig {
     }
 
     /**
-     * Sets the segment size (default 64 MiB). A record larger than a segment is refused.
+     * Sets the segment size (default 64 MiB), which is also each segment file's preallocated size
+     * on disk. A record larger than a segment is refused.
      *
      * @param bytes at least {@link #MIN_SEGMENT_SIZE}, at most 1 GiB
      * @return this builder

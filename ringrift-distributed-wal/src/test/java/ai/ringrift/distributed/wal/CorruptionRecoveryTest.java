@@ -73,7 +73,7 @@ class CorruptionRecoveryTest {
       Map<Long, String> written = populate(dir);
       List<Path> segs = segments(dir);
       Path last = segs.get(segs.size() - 1);
-      long size = Files.size(last);
+      long size = logicalEnd(last);
       long cut = 32 + (long) rnd.nextInt((int) (size - 32));
       try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
         f.setLength(cut);
@@ -104,7 +104,7 @@ class CorruptionRecoveryTest {
       Map<Long, String> written = populate(dir);
       List<Path> segs = segments(dir);
       Path last = segs.get(segs.size() - 1);
-      long size = Files.size(last);
+      long size = logicalEnd(last);
       long at = 32 + (long) rnd.nextInt((int) (size - 32));
       flip(last, at, rnd);
       try (UnifiedWal wal = UnifiedWal.open(config(dir))) {
@@ -125,7 +125,7 @@ class CorruptionRecoveryTest {
     List<Path> segs = segments(dir);
     assertThat(segs).hasSizeGreaterThan(2);
     Path first = segs.get(0);
-    long at = 32 + (long) rnd.nextInt((int) (Files.size(first) - 32));
+    long at = 32 + (long) rnd.nextInt((int) (logicalEnd(first) - 32));
     flip(first, at, rnd);
     assertThatThrownBy(() -> UnifiedWal.open(config(dir)))
         .isInstanceOfSatisfying(
@@ -162,6 +162,16 @@ class CorruptionRecoveryTest {
         .isInstanceOf(WalCorruptionException.class)
         .hasMessageContaining(first.toString())
         .hasMessageContaining("header");
+  }
+
+  /** The offset after the last non-zero byte: the end of the records before the zero tail. */
+  static long logicalEnd(Path file) throws Exception {
+    byte[] b = Files.readAllBytes(file);
+    int end = b.length;
+    while (end > 0 && b[end - 1] == 0) {
+      end--;
+    }
+    return end;
   }
 
   private static void flip(Path file, long at, Random rnd) throws Exception {

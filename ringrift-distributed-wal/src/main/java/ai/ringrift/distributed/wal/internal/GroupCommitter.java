@@ -95,6 +95,14 @@ final class GroupCommitter implements Runnable {
   private volatile int segmentCount;
   private boolean rolled;
 
+  /**
+   * Ops written in the current batch and not yet handed over; replaced (not copied) on handover.
+   */
+  private List<WriteOp> written = new ArrayList<>();
+
+  /** Index in the current batch before which every op is durable and handed over. */
+  private int handedOver;
+
   GroupCommitter(UnifiedWalImpl wal, Object mutex, EntryTable table, SegmentSet segments) {
     this.wal = wal;
     this.mutex = mutex;
@@ -124,18 +132,17 @@ final class GroupCommitter implements Runnable {
   @Override
   public void run() {
     List<Op> batch = new ArrayList<>();
-    List<WriteOp> written = new ArrayList<>();
     try {
       maintain(Long.MIN_VALUE, null);
       while (true) {
         batch.clear();
-        written.clear();
         batch.add(take());
         queue.drainTo(batch, MAX_BATCH);
         rolled = false;
+        handedOver = 0;
         boolean close = false;
-        // Iterate a copy: finishWrites removes handed-over ops from batch (kept for failClosed).
-        for (Op op : new ArrayList<>(batch)) {
+        for (int i = 0, n = batch.size(); i < n; i++) {
+          Op op = batch.get(i);
           if (op instanceof WriteOp) {
             WriteOp w = (WriteOp) op;
             byte[] frame = w.encode();
@@ -150,7 +157,7 @@ final class GroupCommitter implements Runnable {
             written.add(w);
           } else if (op instanceof CleanupOp) {
             // In queue order: a cleanup sees exactly the resolutions enqueued before it.
-            finishWrites(written, batch, false);
+            finishWrites(false, i);
             CleanupOp c = (CleanupOp) op;
             long retentionCutoff = config.clock().millis() - config.resolvedRetention().toMillis();
             maintain(Math.max(c.cutoffMillis, retentionCutoff), c);
@@ -158,7 +165,7 @@ final class GroupCommitter implements Runnable {
             close = true;
           }
         }
-        finishWrites(written, batch, close);
+        finishWrites(close, batch.size());
         if (rolled) {
           maintain(config.clock().millis() - config.resolvedRetention().toMillis(), null);
         }
@@ -169,23 +176,34 @@ final class GroupCommitter implements Runnable {
           wal.writerFinished(null);
           return;
         }
+        prepareNextSegment();
       }
     } catch (IOException | RuntimeException | Error e) {
-      failClosed(e, batch, written);
+      failClosed(e, batch.subList(Math.min(handedOver, batch.size()), batch.size()));
     }
   }
 
-  /** Flushes, fsyncs (per durability), and hands the completions of {@code written} over. */
-  private void finishWrites(List<WriteOp> written, List<Op> batch, boolean close)
-      throws IOException {
+  /**
+   * Preallocates the next segment a step at a time once the active one is half full, so a roll
+   * finds it ready and does not stall appends for the whole zero fill.
+   */
+  private void prepareNextSegment() throws IOException {
+    if (!segments.spareReady() && segments.active().end >= config.segmentSize() / 2) {
+      segments.prepareSpareStep();
+    }
+  }
+
+  /**
+   * Flushes, fsyncs (per durability), and hands the completions of {@link #written} over; the ops
+   * of the batch before {@code upTo} are then done (a later failure must not fail them).
+   */
+  private void finishWrites(boolean close, int upTo) throws IOException {
     flush();
     if (!written.isEmpty() && (config.durability() == WalConfig.Durability.FSYNC || close)) {
       force(segments.active());
     }
-    completeWrites(written);
-    // Durable and handed over: a later failure must not fail them.
-    batch.removeAll(written);
-    written.clear();
+    completeWrites();
+    handedOver = upTo;
   }
 
   private Op take() {
@@ -202,7 +220,7 @@ final class GroupCommitter implements Runnable {
   /** Buffers a frame for the active segment, rolling first if it would not fit. */
   private long write(byte[] frame) throws IOException {
     Segment active = segments.active();
-    long used = active.file.size() + out.position();
+    long used = active.end + out.position();
     if (used + frame.length > config.segmentSize() && used > Segment.HEADER_SIZE) {
       flush();
       force(active);
@@ -218,7 +236,8 @@ final class GroupCommitter implements Runnable {
       flush();
     }
     if (frame.length > out.capacity()) {
-      active.file.append(ByteBuffer.wrap(frame));
+      active.file.write(ByteBuffer.wrap(frame), active.end);
+      active.end += frame.length;
     } else {
       out.put(frame);
     }
@@ -228,7 +247,10 @@ final class GroupCommitter implements Runnable {
   private void flush() throws IOException {
     if (out.position() > 0) {
       out.flip();
-      segments.active().file.append(out);
+      Segment active = segments.active();
+      int n = out.remaining();
+      active.file.write(out, active.end);
+      active.end += n;
       out.clear();
     }
   }
@@ -238,14 +260,15 @@ final class GroupCommitter implements Runnable {
     fsyncs.incrementAndGet();
   }
 
-  private void completeWrites(List<WriteOp> ops) {
-    if (ops.isEmpty()) {
+  private void completeWrites() {
+    if (written.isEmpty()) {
       return;
     }
-    List<WriteOp> copy = new ArrayList<>(ops);
+    List<WriteOp> done = written;
+    written = new ArrayList<>(Math.max(16, done.size()));
     wal.callback(
         () -> {
-          for (WriteOp w : copy) {
+          for (WriteOp w : done) {
             if (w.isEntry) {
               w.appendDone.complete(w.entry.id);
             } else {
@@ -349,15 +372,11 @@ final class GroupCommitter implements Runnable {
   }
 
   private void updateStats() {
-    try {
-      bytes = segments.totalBytes() + out.position();
-    } catch (IOException e) {
-      LOG.debug("cannot size WAL segments", e);
-    }
+    bytes = segments.totalBytes() + out.position();
     segmentCount = segments.count();
   }
 
-  private void failClosed(Throwable cause, List<Op> batch, List<WriteOp> written) {
+  private void failClosed(Throwable cause, List<Op> batch) {
     WalClosedException ex =
         new WalClosedException(
             "WAL "

@@ -9,6 +9,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +100,11 @@ final class RealStorage implements WalStorage {
   }
 
   @Override
+  public void rename(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
   public void syncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
@@ -129,6 +135,15 @@ final class RealStorage implements WalStorage {
       while (src.hasRemaining()) {
         size += ch.write(src, size);
       }
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) throws IOException {
+      long at = position;
+      while (src.hasRemaining()) {
+        at += ch.write(src, at);
+      }
+      size = Math.max(size, at);
     }
 
     @Override

@@ -8,20 +8,24 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scans a WAL directory on open: checks every segment header and record, truncates a torn or
- * corrupt tail of the last segment (a corrupt record elsewhere is a {@link WalCorruptionException}
- * naming file and offset, unless in repair mode), and rebuilds the {@link EntryTable} by applying
- * the records in log order. Runs on the opening thread, before the writer exists.
+ * Scans a WAL directory on open: checks every segment header and record, stops at a zero record
+ * length followed only by zeros (the preallocated tail: a clean end, in any segment), cuts a torn
+ * or corrupt tail of the last segment by overwriting it with zeros (a corrupt record elsewhere is a
+ * {@link WalCorruptionException} naming file and offset, unless in repair mode), and rebuilds the
+ * {@link EntryTable} by applying the records in log order. Runs on the opening thread, before the
+ * writer exists.
  */
 final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
   private static final int READ_CHUNK = 1 << 20;
+  private static final byte[] ZEROS = new byte[READ_CHUNK];
 
   /** What recovery produced. */
   record Result(SegmentSet segments, EntryTable table, RecoveryReport report) {}
@@ -29,6 +33,7 @@ final class Recovery {
   private final WalStorage storage;
   private final Path dir;
   private final boolean repair;
+  private final long segmentSize;
   private final EntryTable table = new EntryTable();
   private final List<String> problems = new ArrayList<>();
   private long recordsRead;
@@ -37,14 +42,16 @@ final class Recovery {
   private long recordsDropped;
   private long maxBaseId = 1;
 
-  private Recovery(WalStorage storage, Path dir, boolean repair) {
+  private Recovery(WalStorage storage, Path dir, boolean repair, long segmentSize) {
     this.storage = storage;
     this.dir = dir;
     this.repair = repair;
+    this.segmentSize = segmentSize;
   }
 
-  static Result run(WalStorage storage, Path dir, boolean repair) throws IOException {
-    return new Recovery(storage, dir, repair).scan();
+  static Result run(WalStorage storage, Path dir, boolean repair, long segmentSize)
+      throws IOException {
+    return new Recovery(storage, dir, repair, segmentSize).scan();
   }
 
   private Result scan() throws IOException {
@@ -56,7 +63,7 @@ final class Recovery {
         files.put(n, p);
       }
     }
-    SegmentSet set = new SegmentSet(storage, dir);
+    SegmentSet set = new SegmentSet(storage, dir, segmentSize);
     int scanned = 0;
     try {
       Long lastNumber = files.isEmpty() ? null : files.lastKey();
@@ -119,7 +126,18 @@ final class Recovery {
     while (pos < size) {
       String bad = null;
       int len = 0;
-      if (size - pos < RecordCodec.FRAME_OVERHEAD + 1) {
+      boolean zeroLength = false;
+      long zeroProbe = Math.min(4, size - pos);
+      if (isZero(r, pos, zeroProbe)) {
+        // A zero length: the preallocated zero tail (format 2), the clean end of the records, if
+        // nothing but zeros follows. Anything non-zero after it is stale or torn data.
+        long nonZeroEnd = nonZeroEnd(r, pos, size);
+        if (nonZeroEnd == pos) {
+          break;
+        }
+        zeroLength = true;
+        bad = "zero record length followed by non-zero bytes up to offset " + nonZeroEnd;
+      } else if (size - pos < RecordCodec.FRAME_OVERHEAD + 1) {
         bad = "torn record: only " + (size - pos) + " bytes left";
       } else {
         ByteBuffer b = r.ensure(pos, RecordCodec.FRAME_OVERHEAD);
@@ -152,8 +170,8 @@ final class Recovery {
         if (!last && !repair) {
           throw new WalCorruptionException(path, pos, bad);
         }
-        long dropped = size - pos;
-        long records = 1 + countValidAfter(r, pos, len, size);
+        long dropped = nonZeroEnd(r, pos, size) - pos;
+        long records = zeroLength ? 0 : 1 + countValidAfter(r, pos, len, size);
         problems.add(
             "truncated "
                 + path
@@ -168,7 +186,9 @@ final class Recovery {
                 + " record(s)");
         bytesDropped += dropped;
         recordsDropped += records;
-        file.truncate(pos);
+        // Cut: everything from here to the physical end becomes zeros (fsynced before any new
+        // record is written), so no stale record beyond the logical end can ever be read back.
+        Segment.writeZeros(file, pos, size);
         file.force();
         break;
       }
@@ -177,7 +197,42 @@ final class Recovery {
       bytesRead += frame;
       recordsRead++;
     }
-    return new Segment(number, path, file, h.baseId());
+    return new Segment(number, path, file, h.baseId(), pos);
+  }
+
+  /** Whether bytes {@code [pos, pos+n)} are all zero. */
+  private static boolean isZero(Reader r, long pos, long n) throws IOException {
+    ByteBuffer b = r.ensure(pos, (int) n);
+    int at = r.index(pos);
+    for (int i = 0; i < n; i++) {
+      if (b.get(at + i) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The offset after the last non-zero byte in {@code [from, size)}, or {@code from} if none. */
+  private static long nonZeroEnd(Reader r, long from, long size) throws IOException {
+    long end = from;
+    long pos = from;
+    while (pos < size) {
+      int n = (int) Math.min(READ_CHUNK, size - pos);
+      ByteBuffer b = r.ensure(pos, n);
+      int at = r.index(pos);
+      byte[] a = b.array();
+      int off = b.arrayOffset() + at;
+      if (Arrays.mismatch(a, off, off + n, ZEROS, 0, n) >= 0) {
+        for (int i = n - 1; i >= 0; i--) {
+          if (a[off + i] != 0) {
+            end = pos + i + 1;
+            break;
+          }
+        }
+      }
+      pos += n;
+    }
+    return end;
   }
 
   /** Counts well-formed records after a bad one whose length looked plausible (a lower bound). */

@@ -8,8 +8,9 @@ import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One segment file: a 32-byte header, then records. Not thread-safe: owned by the writer thread
- * (and by recovery before the writer starts).
+ * One segment file: a 32-byte header, then records, then (format 2) zeros up to the preallocated
+ * size. {@link #end} is the logical end: where the next record goes. Not thread-safe: owned by the
+ * writer thread (and by recovery before the writer starts).
  *
  * <p>Header (big-endian): {@code "RWAL" | u16 formatVersion | u16 headerSize=32 | i64 segmentNumber
  * | i64 baseId | u32 reserved=0 | u32 crc32c(bytes 0..27)}. {@code baseId} is the next entry id
@@ -17,7 +18,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class Segment {
   static final int MAGIC = 0x5257414C; // "RWAL"
-  static final short FORMAT_VERSION = 1;
+
+  /** The version new segments get: 2 = preallocated, zero-filled tail. */
+  static final short FORMAT_VERSION = 2;
+
+  /** The oldest version still read: 1 = no preallocation (the file length is the log end). */
+  static final short OLDEST_READABLE_VERSION = 1;
+
+  /** The largest zero write (and the preallocation step). */
+  static final int ZERO_CHUNK = 1 << 20;
+
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
   static final int HEADER_SIZE = 32;
   static final String SUFFIX = ".wal";
 
@@ -26,11 +37,27 @@ final class Segment {
   final WalFile file;
   final long baseId;
 
-  Segment(long number, Path path, WalFile file, long baseId) {
+  /** The logical end: the offset after the last record, where the next record is written. */
+  long end;
+
+  Segment(long number, Path path, WalFile file, long baseId, long end) {
     this.number = number;
     this.path = path;
     this.file = file;
     this.baseId = baseId;
+    this.end = end;
+  }
+
+  /** Overwrites {@code [from, to)} of {@code file} with zeros (not fsynced). */
+  static void writeZeros(WalFile file, long from, long to) throws IOException {
+    long pos = from;
+    while (pos < to) {
+      ByteBuffer z = ZEROS.duplicate();
+      z.limit((int) Math.min(ZERO_CHUNK, to - pos));
+      int n = z.remaining();
+      file.write(z, pos);
+      pos += n;
+    }
   }
 
   /** The file name of segment {@code number}: 20 zero-padded digits so names sort. */
@@ -56,8 +83,13 @@ final class Segment {
   }
 
   static byte[] header(long number, long baseId) {
+    return header(number, baseId, FORMAT_VERSION);
+  }
+
+  /** A header with an explicit format version (tests write version-1 segments with it). */
+  static byte[] header(long number, long baseId, short version) {
     ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE);
-    b.putInt(MAGIC).putShort(FORMAT_VERSION).putShort((short) HEADER_SIZE);
+    b.putInt(MAGIC).putShort(version).putShort((short) HEADER_SIZE);
     b.putLong(number).putLong(baseId).putInt(0);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, 28);
@@ -89,11 +121,17 @@ final class Segment {
       return new Header(expectedNumber, 0, "bad magic");
     }
     short version = b.getShort(4);
-    if (version != FORMAT_VERSION) {
+    if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
       return new Header(
           expectedNumber,
           0,
-          "unsupported format version " + version + " (this reader knows " + FORMAT_VERSION + ")");
+          "unsupported format version "
+              + version
+              + " (this reader knows "
+              + OLDEST_READABLE_VERSION
+              + " to "
+              + FORMAT_VERSION
+              + ")");
     }
     long number = b.getLong(8);
     if (number != expectedNumber) {

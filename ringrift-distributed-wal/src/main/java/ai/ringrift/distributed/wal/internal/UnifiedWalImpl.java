@@ -103,7 +103,8 @@ public final class UnifiedWalImpl implements UnifiedWal {
     try {
       storage.createDirectories(dir);
       lock = storage.lock(dir);
-      Recovery.Result r = Recovery.run(storage, dir, config.repairCorruption());
+      Recovery.Result r =
+          Recovery.run(storage, dir, config.repairCorruption(), config.segmentSize());
       UnifiedWalImpl wal = new UnifiedWalImpl(config, lock, r);
       wal.start();
       LOG.info(

@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * One open segment file, as the WAL sees it: positional reads, appends at the end, truncation and
- * fsync. Implementations need not be thread-safe: only the writer thread (or recovery, before it
- * starts) uses a file.
+ * One open segment file, as the WAL sees it: positional reads and writes (segments are preallocated
+ * with zeros and records are written in place at the segment's logical end), appends at the
+ * physical end, truncation and fsync. Implementations need not be thread-safe: only the writer
+ * thread (or recovery, before it starts) uses a file.
  */
 public interface WalFile extends Closeable {
   /**
-   * The file's current length, including appended bytes not yet fsynced.
+   * The file's current physical length, including written bytes not yet fsynced (for a preallocated
+   * segment this includes its zero tail).
    *
    * @return the length in bytes
    * @throws IOException on an I/O error
@@ -35,6 +37,16 @@ public interface WalFile extends Closeable {
    * @throws IOException on an I/O error
    */
   void append(ByteBuffer src) throws IOException;
+
+  /**
+   * Writes all remaining bytes of {@code src} at {@code position}, overwriting what is there and
+   * extending the file if it runs past the end.
+   *
+   * @param src the bytes
+   * @param position the file offset
+   * @throws IOException on an I/O error
+   */
+  void write(ByteBuffer src, long position) throws IOException;
 
   /**
    * Cuts the file to {@code size} bytes.

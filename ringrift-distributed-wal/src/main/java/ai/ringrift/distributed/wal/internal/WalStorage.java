@@ -64,6 +64,16 @@ public interface WalStorage {
   void delete(Path file) throws IOException;
 
   /**
+   * Renames a file atomically, replacing {@code to} if present. Not durable until {@link
+   * #syncDirectory(Path)}.
+   *
+   * @param from the current path
+   * @param to the new path, in the same directory
+   * @throws IOException on an I/O error
+   */
+  void rename(Path from, Path to) throws IOException;
+
+  /**
    * Makes the directory's entries (created and deleted files) durable.
    *
    * @param dir the directory

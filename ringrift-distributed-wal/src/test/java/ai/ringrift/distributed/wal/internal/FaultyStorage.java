@@ -14,10 +14,12 @@ import java.util.Random;
 /**
  * An in-memory {@link WalStorage} that models what a power loss keeps: per file, the bytes present
  * at its last fsync; per directory, the names present at its last directory fsync. {@link
- * #crash(Random)} returns the storage as it would be after a power cut now: unsynced appends are
- * dropped except a random prefix of them (a torn write), sometimes ending in garbage; files created
- * or deleted since the last directory fsync vanish or come back. Can also fail fsyncs on demand.
- * Thread-safe (one lock), so a crash snapshot is atomic with respect to fsyncs.
+ * #crash(Random)} returns the storage as it would be after a power cut now: unsynced writes (in
+ * place, as into a preallocated zero-filled segment, or appended) are dropped except, sometimes, a
+ * random prefix of them (a torn write), sometimes ending in garbage; where a torn write stops, the
+ * file keeps its durable bytes (the zeros written and fsynced at preallocation); files created,
+ * renamed or deleted since the last directory fsync vanish or come back. Can also fail fsyncs on
+ * demand. Thread-safe (one lock), so a crash snapshot is atomic with respect to fsyncs.
  */
 final class FaultyStorage implements WalStorage {
   private static final class Node {
@@ -53,16 +55,20 @@ final class FaultyStorage implements WalStorage {
     for (Map.Entry<Path, Node> e : durableDir.entrySet()) {
       Node n = e.getValue();
       byte[] kept = n.durable;
-      int extra = n.written.length - n.durable.length;
-      if (extra > 0
-          && Arrays.equals(n.written, 0, n.durable.length, n.durable, 0, n.durable.length)
-          && rnd.nextBoolean()) {
+      // The unsynced change: from the first byte that differs from the durable content (an
+      // in-place overwrite of a preallocated file, or an append) to the end of what was written.
+      int common = Arrays.mismatch(n.written, n.durable);
+      if (common >= 0 && common < n.written.length && rnd.nextBoolean()) {
+        // Torn: a random prefix of the unsynced bytes reached the disk; the rest of the file keeps
+        // its durable content (the zeros of a preallocated segment, say).
+        int extra = n.written.length - common;
         int k = 1 + rnd.nextInt(extra);
-        kept = Arrays.copyOf(n.written, n.durable.length + k);
+        kept = Arrays.copyOf(n.durable, Math.max(n.durable.length, common + k));
+        System.arraycopy(n.written, common, kept, common, k);
         if (rnd.nextInt(4) == 0) {
           // The torn sector holds garbage rather than the bytes being written.
           int junk = Math.min(k, 1 + rnd.nextInt(16));
-          for (int i = kept.length - junk; i < kept.length; i++) {
+          for (int i = common + k - junk; i < common + k; i++) {
             kept[i] = (byte) rnd.nextInt(256);
           }
         }
@@ -102,6 +108,15 @@ final class FaultyStorage implements WalStorage {
   @Override
   public synchronized void delete(Path file) {
     current.remove(file);
+  }
+
+  @Override
+  public synchronized void rename(Path from, Path to) throws IOException {
+    Node n = current.remove(from);
+    if (n == null) {
+      throw new IOException("no such file: " + from);
+    }
+    current.put(to, n);
   }
 
   @Override
@@ -152,6 +167,17 @@ final class FaultyStorage implements WalStorage {
         int len = src.remaining();
         byte[] w = Arrays.copyOf(n.written, n.written.length + len);
         src.get(w, n.written.length, len);
+        n.written = w;
+      }
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) {
+      synchronized (FaultyStorage.this) {
+        int len = src.remaining();
+        int end = (int) position + len;
+        byte[] w = end > n.written.length ? Arrays.copyOf(n.written, end) : n.written.clone();
+        src.get(w, (int) position, len);
         n.written = w;
       }
     }
