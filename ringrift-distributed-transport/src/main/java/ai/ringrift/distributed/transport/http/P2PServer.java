@@ -472,8 +472,8 @@ public final class P2PServer implements AutoCloseable {
     }
 
     /**
-     * The client {@code POST /sync/pull} uses to fetch files. Default: one built with this
-     * service's token. Not closed by the service.
+     * The client {@code POST /sync/pull} and {@code POST /sync/games} use to fetch files and games.
+     * Default: one built with this service's token. Not closed by the service.
      *
      * @param client the client
      * @return this builder
