@@ -12,6 +12,7 @@ import ai.ringrift.distributed.health.breaker.CircuitBreaker;
 import ai.ringrift.distributed.health.breaker.CircuitState;
 import ai.ringrift.distributed.storage.StoragePaths;
 import ai.ringrift.distributed.storage.games.GameStore;
+import ai.ringrift.distributed.transport.http.GameSink;
 import ai.ringrift.distributed.transport.http.GameSource;
 import ai.ringrift.distributed.transport.http.P2PServer;
 import ai.ringrift.distributed.wal.UnifiedWal;
@@ -45,12 +46,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>What the P2P service serves:</b> games from the store ({@link GameSource#of}), the
- * categories {@code models}, {@code training}, {@code configs} and {@code games_exchange} from the
- * node's directories, the Python cluster's {@code GET /sync/file?path=games/...} relative to {@code
- * <root>/data}, and in {@code GET /status} the WAL backlog ({@code wal_pending_entries}) and the
- * open breakers ({@code open_breakers}). <b>Health checks:</b> {@code disk} (the root's file
- * system), {@code memory}, {@code wal_backlog}.
+ * <p><b>What the P2P service serves:</b> games from the store ({@link GameSource#of}), {@code POST
+ * /sync/games} into the store ({@link GameSink#of}; its per-source cursors under {@code <sync
+ * staging>/cursors}, shared with the coordinator's own pulls), the categories {@code models},
+ * {@code training} and {@code configs} from the node's directories, the Python cluster's {@code GET
+ * /sync/file?path=games/...} relative to {@code <root>/data}, and in {@code GET /status} the WAL
+ * backlog ({@code wal_pending_entries}) and the open breakers ({@code open_breakers}). <b>Health
+ * checks:</b> {@code disk} (the root's file system), {@code memory}, {@code wal_backlog}.
  *
  * <p><b>Shutdown order</b> ({@link #close()}, idempotent; each step runs even if an earlier one
  * failed): 1. the coordinator (no new syncs; waits for running ones, whose WAL commits still land);
@@ -346,7 +348,7 @@ public final class RingRiftNode implements AutoCloseable {
                 paths.configs(),
                 paths.syncStaging(),
                 paths.scratch(),
-                Categories.exchangeRoot(paths))) {
+                paths.syncStaging().resolve("cursors"))) {
           Files.createDirectories(d);
         }
         UnifiedWal wal = UnifiedWal.open(paths.wal());
@@ -366,11 +368,12 @@ public final class RingRiftNode implements AutoCloseable {
                 .clock(clock)
                 .insecure(insecure)
                 .gameSource(GameSource.of(store))
+                .gameSink(GameSink.of(store))
+                .cursorDir(paths.syncStaging().resolve("cursors"))
                 .dataDir(paths.games().getParent())
                 .category(Categories.wireName(SyncCategory.MODELS), paths.models())
                 .category(Categories.wireName(SyncCategory.TRAINING_DATA), paths.training())
                 .category(Categories.wireName(SyncCategory.CONFIGS), paths.configs())
-                .category(Categories.GAMES_EXCHANGE, Categories.exchangeRoot(paths))
                 .statusContributor(
                     () -> {
                       Map<String, Object> m = new LinkedHashMap<>();

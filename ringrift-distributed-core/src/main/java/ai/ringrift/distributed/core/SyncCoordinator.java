@@ -110,7 +110,8 @@ public interface SyncCoordinator extends AutoCloseable {
   /**
    * Brings every reachable node to the union of games and the newest files of each category: first
    * pulls everything into this node, then asks each peer to pull what it lacks from this node
-   * ({@code POST /sync/pull}). At most {@code maxConcurrentSyncs} peers are worked on at once.
+   * (files with {@code POST /sync/pull}, games with {@code POST /sync/games}). At most {@code
+   * maxConcurrentSyncs} peers are worked on at once.
    *
    * @param categories the categories; empty means all
    * @param timeout the whole operation's budget ({@link Duration#ZERO}: the configuration's {@code
@@ -132,8 +133,8 @@ public interface SyncCoordinator extends AutoCloseable {
 
   /**
    * Copies a local file to {@code host}: the host is asked to pull it from this node. The file must
-   * lie under one of this node's category roots (models, training data, configs, games exchange),
-   * and {@code remotePath} is {@code CATEGORY/PATH} with the same relative path.
+   * lie under one of this node's category roots (models, training data, configs), and {@code
+   * remotePath} is {@code CATEGORY/PATH} with the same relative path.
    *
    * @param localPath the file
    * @param remotePath e.g. {@code models/hex8_2p/best.pth}

@@ -70,6 +70,13 @@ class SyncCoordinatorIT {
         assertThat(models.resolve("square8_3p/v2.onnx")).exists();
         assertThat(cluster.root(n).resolve("data/training/hex8_2p/batch1.npz")).exists();
         assertThat(node.wal().pendingEntries()).as("WAL of %s", n).isEmpty();
+        // Games moved as games (POST /sync/games): no database file was exported or copied.
+        assertThat(cluster.root(n).resolve("data/games/ringrift-exchange")).doesNotExist();
+        if (!n.equals("b")) {
+          assertThat(cluster.root(n).resolve("data/sync_staging/cursors/pull-b.cursor"))
+              .as("%s's cursor for the games b asked it to pull", n)
+              .isRegularFile();
+        }
       }
 
       ClusterSyncStats second =

@@ -101,8 +101,8 @@ public final class CoreClusterSyncBenchmark implements Benchmark {
       double coldSecs = (System.nanoTime() - t0) / 1e9;
       check(cold);
 
-      // Settle: the peers index the game databases the cold run gave them, and list those games
-      // once more after our cursors (none is fetched). Steady state starts after this run.
+      // Settle: the hub lists once more what the peers pulled from it during the cold run (after
+      // its cursors; none is fetched). Steady state starts after this run.
       long ts = System.nanoTime();
       check(
           hub.coordinator()

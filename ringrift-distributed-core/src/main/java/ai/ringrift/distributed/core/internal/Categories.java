@@ -7,14 +7,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The P2P category names and local roots of the sync categories. File categories are served under
- * {@code models}, {@code training} and {@code configs}; games are pushed as exported databases
- * under {@code games_exchange}, rooted at {@code <games>/ringrift-exchange} (inside the games
- * directory, so the receiving node's game store indexes what arrives).
+ * The P2P category names and local roots of the file sync categories, served under {@code models},
+ * {@code training} and {@code configs}. Games are not files: they move through the game endpoints
+ * ({@code GET /games/ids}, {@code POST /games/fetch}, {@code POST /sync/games}).
  */
 public final class Categories {
-  /** The P2P category of exported game databases. */
-  public static final String GAMES_EXCHANGE = "games_exchange";
 
   private Categories() {}
 
@@ -40,24 +37,15 @@ public final class Categories {
    * @param c the category
    * @param paths the node's paths
    * @return the directory
+   * @throws IllegalArgumentException for {@code GAMES}
    */
   public static Path root(SyncCategory c, StoragePaths paths) {
     return switch (c) {
       case MODELS -> paths.models();
       case TRAINING_DATA -> paths.training();
       case CONFIGS -> paths.configs();
-      case GAMES -> exchangeRoot(paths);
+      case GAMES -> throw new IllegalArgumentException("GAMES moves as games, not as files");
     };
-  }
-
-  /**
-   * Where exported game databases are written and received.
-   *
-   * @param paths the node's paths
-   * @return {@code <games>/ringrift-exchange}
-   */
-  public static Path exchangeRoot(StoragePaths paths) {
-    return paths.games().resolve("ringrift-exchange");
   }
 
   /** The category named in a WAL payload, if known. */

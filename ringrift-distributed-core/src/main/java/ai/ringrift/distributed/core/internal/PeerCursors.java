@@ -13,10 +13,10 @@ import java.util.stream.Stream;
 
 /**
  * The game cursors a node keeps per peer, one small file each under {@code <dir>}: {@code
- * pull-PEER.cursor} (where the last pull from PEER ended, in PEER's cursor space) and {@code
- * push-PEER.cursor} (how far this node's own games were pushed to PEER, in this node's cursor
- * space). Written atomically (temp file, fsync, rename), so a crash leaves the old or the new
- * value.
+ * pull-PEER.cursor}, where the last pull from PEER ended, in PEER's cursor space. The node's P2P
+ * service keeps the cursors of pulls other nodes ask for ({@code POST /sync/games}) in the same
+ * directory under the same names, so both kinds of pull from one peer share its cursor. Written
+ * atomically (temp file, fsync, rename), so a crash leaves the old or the new value.
  */
 final class PeerCursors {
   private final Path dir;
@@ -29,16 +29,8 @@ final class PeerCursors {
     return read(file("pull", peer));
   }
 
-  String push(String peer) {
-    return read(file("push", peer));
-  }
-
   void savePull(String peer, String cursor) {
     write(file("pull", peer), cursor);
-  }
-
-  void savePush(String peer, String cursor) {
-    write(file("push", peer), cursor);
   }
 
   /** Every pull cursor, keyed by peer. */

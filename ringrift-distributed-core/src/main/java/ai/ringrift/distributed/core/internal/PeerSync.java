@@ -3,16 +3,12 @@ package ai.ringrift.distributed.core.internal;
 import ai.ringrift.distributed.core.SyncCategory;
 import ai.ringrift.distributed.core.SyncException;
 import ai.ringrift.distributed.core.SyncStats;
-import ai.ringrift.distributed.storage.games.GameCursor;
-import ai.ringrift.distributed.storage.games.GameFilter;
-import ai.ringrift.distributed.storage.games.GamePage;
-import ai.ringrift.distributed.storage.games.GameSummary;
 import ai.ringrift.distributed.transport.TransferListener;
 import ai.ringrift.distributed.transport.http.DownloadResult;
 import ai.ringrift.distributed.transport.http.FileManifest;
-import ai.ringrift.distributed.transport.http.GamePayload;
 import ai.ringrift.distributed.transport.http.GamePullResult;
 import ai.ringrift.distributed.transport.http.GameSink;
+import ai.ringrift.distributed.transport.http.RemoteGamePull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +16,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class PeerSync {
   private static final Logger LOG = LoggerFactory.getLogger(PeerSync.class);
 
-  /** Games per exported database set pushed to a peer at once. */
+  /** Most games a peer is asked to pull from this node in one {@code POST /sync/games}. */
   private static final int PUSH_BATCH = 20_000;
 
   /** Files per {@code POST /sync/pull} request (the service accepts up to 1000). */
@@ -47,23 +40,11 @@ final class PeerSync {
   private final PeerCursors cursors;
   private final LocalManifest local = new LocalManifest();
   private final GameSink sink;
-  private final GameExporter exporter;
-
-  /**
-   * Game ids each peer listed to this node since its last push to it: the peer has them, so a push
-   * leaves them out. Filled by pulls, emptied by the next push to that peer.
-   */
-  private final Map<String, Set<String>> listedBy = new ConcurrentHashMap<>();
 
   PeerSync(DefaultSyncCoordinator.Settings s, PeerCursors cursors) {
     this.s = s;
     this.cursors = cursors;
     this.sink = GameSink.of(s.store());
-    this.exporter =
-        new GameExporter(
-            s.store(),
-            s.paths().syncStaging().resolve("exports"),
-            Categories.exchangeRoot(s.paths()));
   }
 
   PeerCursors cursors() {
@@ -74,21 +55,7 @@ final class PeerSync {
   SyncStats pullGames(Peer p) {
     Instant start = s.clock().instant();
     String cursor = cursors.pull(p.name());
-    Set<String> listed = listedBy.computeIfAbsent(p.name(), k -> ConcurrentHashMap.newKeySet());
-    GameSink recording =
-        new GameSink() {
-          @Override
-          public Set<String> missing(Collection<String> gameIds) {
-            listed.addAll(gameIds);
-            return sink.missing(gameIds);
-          }
-
-          @Override
-          public int importGames(List<GamePayload> games, String sourceHost) {
-            return sink.importGames(games, sourceHost);
-          }
-        };
-    GamePullResult r = Futures.await(p.client().pullGamesSince(cursor, recording));
+    GamePullResult r = Futures.await(p.client().pullGamesSince(cursor, sink));
     cursors.savePull(p.name(), r.cursor());
     LOG.debug("pulled {} games from {} (listed {})", r.imported(), p.name(), r.listed());
     return new SyncStats(
@@ -196,63 +163,34 @@ final class PeerSync {
   }
 
   /**
-   * Exports the games this node indexed after its push cursor for the peer into fresh databases
-   * under the games exchange root, has the peer pull them, then advances the cursor and deletes the
-   * export. The peer's store indexes the received databases (deduplicating by game id).
+   * Has the peer pull this node's games ({@code POST /sync/games}): it lists them after its own
+   * cursor for this node, fetches only the ones it lacks and advances that cursor once they are
+   * imported. At most {@link #PUSH_BATCH} games per request, so each answer comes within the sync
+   * timeout; requests repeat while a request fetched a whole batch.
    */
   private SyncStats pushGames(Peer p) {
     Instant start = s.clock().instant();
     long games = 0;
     long bytes = 0;
-    Set<String> theirs = listedBy.getOrDefault(p.name(), Set.of());
-    String saved = cursors.push(p.name());
-    GameCursor from = saved.isEmpty() ? GameCursor.start() : GameCursor.parse(saved);
     while (true) {
-      List<String> ids = new ArrayList<>();
-      GameCursor next = from;
-      boolean more = true;
-      while (more && ids.size() < PUSH_BATCH) {
-        GamePage page =
-            Futures.await(
-                s.store()
-                    .idsAfter(next, Math.min(5000, PUSH_BATCH - ids.size()), GameFilter.all()));
-        for (GameSummary g : page.games()) {
-          if (!theirs.contains(g.gameId())) {
-            ids.add(g.gameId());
-          }
-        }
-        next = page.next();
-        more = page.hasMore();
-      }
-      if (!ids.isEmpty()) {
-        String name =
-            PeerCursors.safe(s.nodeName())
-                + "-to-"
-                + PeerCursors.safe(p.name())
-                + "-"
-                + s.clock().millis()
-                + "-"
-                + Long.toHexString(System.nanoTime());
-        GameExporter.Export ex = exporter.export(ids, name);
-        try {
-          long[] moved = requestPull(p, Categories.GAMES_EXCHANGE, ex.relativePaths());
-          games += ex.games();
-          bytes += moved[1];
-        } finally {
-          try {
-            GameExporter.deleteTree(ex.dir());
-          } catch (IOException e) {
-            LOG.warn("cannot delete the game export {}: {}", ex.dir(), e.getMessage());
-          }
-        }
-      }
-      cursors.savePush(p.name(), next.toString());
-      from = next;
-      if (!more) {
+      RemoteGamePull r =
+          Futures.await(
+              p.client()
+                  .requestGamePull(
+                      s.nodeName(),
+                      s.advertiseHost(),
+                      s.advertisePort(),
+                      null,
+                      0,
+                      PUSH_BATCH,
+                      s.cluster().sync().timeout()));
+      games += r.gamesImported();
+      bytes += r.bytes();
+      if (r.gamesFetched() < PUSH_BATCH) {
         break;
       }
     }
-    listedBy.remove(p.name());
+    LOG.debug("{} pulled {} games from this node", p.name(), games);
     return new SyncStats(
         SyncCategory.GAMES, games, bytes, Duration.between(start, s.clock().instant()), List.of());
   }

@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * A node's P2P service (Netty; port 8770 or {@code RINGRIFT_P2P_PORT}): liveness, readiness,
  * status, Prometheus metrics, game listings and game streams, file manifests and file bytes (with
  * {@code Range}, zero-copy), the Python cluster's {@code GET /sync/file} and {@code GET
- * /game_counts}, and {@code POST /sync/pull}. Every endpoint is in {@code docs/PROTOCOL.md}.
+ * /game_counts}, {@code POST /sync/pull} and {@code POST /sync/games} (pull games from a named
+ * source, with a {@link Builder#gameSink sink} and a {@link Builder#cursorDir cursor directory}).
+ * Every endpoint is in {@code docs/PROTOCOL.md}.
  *
  * <pre>{@code
  * try (P2PServer server = P2PServer.builder()
@@ -143,6 +145,8 @@ public final class P2PServer implements AutoCloseable {
     private final Map<String, Path> categories = new LinkedHashMap<>();
     private @Nullable Path dataDir;
     private @Nullable GameSource gameSource;
+    private @Nullable GameSink gameSink;
+    private @Nullable Path cursorDir;
     private final List<StatusContributor> contributors = new ArrayList<>();
     private @Nullable ExecutorService executor;
     private @Nullable PrometheusMeterRegistry registry;
@@ -311,6 +315,35 @@ public final class P2PServer implements AutoCloseable {
     }
 
     /**
+     * Where games pulled on request ({@code POST /sync/games}) are stored, together with {@link
+     * #cursorDir}. Unset (either): {@code POST /sync/games} answers 404.
+     *
+     * @param sink the sink, usually {@code GameSink.of(store)} of the store {@link #gameSource}
+     *     serves
+     * @return this builder
+     */
+    public Builder gameSink(GameSink sink) {
+      this.gameSink = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /**
+     * Where the service keeps its per-source game cursors for {@code POST /sync/games}: one file
+     * {@code pull-<source_node_id>.cursor} per source (characters other than {@code [A-Za-z0-9._-]}
+     * replaced by {@code _}), holding where the last pull from that source ended, in the source's
+     * cursor space, written atomically after the games before it were committed. A node usually
+     * passes its sync staging {@code cursors} directory, so a remote-triggered pull and the node's
+     * own pulls from the same source share the cursor. Created when first needed.
+     *
+     * @param dir the directory
+     * @return this builder
+     */
+    public Builder cursorDir(Path dir) {
+      this.cursorDir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
      * Adds fields to {@code GET /status}.
      *
      * @param contributor the contributor
@@ -439,8 +472,8 @@ public final class P2PServer implements AutoCloseable {
     }
 
     /**
-     * The client {@code POST /sync/pull} uses to fetch files. Default: one built with this
-     * service's token. Not closed by the service.
+     * The client {@code POST /sync/pull} and {@code POST /sync/games} use to fetch files and games.
+     * Default: one built with this service's token. Not closed by the service.
      *
      * @param client the client
      * @return this builder
@@ -473,6 +506,8 @@ public final class P2PServer implements AutoCloseable {
               Map.copyOf(categories),
               dataDir,
               gameSource,
+              gameSink,
+              cursorDir,
               List.copyOf(contributors),
               executor,
               registry,

@@ -276,6 +276,63 @@ public final class P2PSyncClient implements AutoCloseable {
     return calls.requestPull(sourceNodeId, sourceHost, sourcePort, category, files);
   }
 
+  /**
+   * Asks the peer to pull games from another node ({@code POST /sync/games}); how a coordinator
+   * pushes games. The peer lists the source's games after its own cursor for {@code sourceNodeId},
+   * fetches only the ones it lacks, imports them into its store and then advances that cursor. Not
+   * retried. The answer comes after the whole pull, so the peer may take up to {@code timeout}.
+   *
+   * <p>Fails with {@link P2PException}: 502 (the peer could not reach or read the source; the
+   * message names it) or 504 (the source timed out) as {@link P2PException.Kind#SERVER_ERROR}, 404
+   * if the peer accepts no games on request, 401, or this client's own connection failures. The
+   * future completes on the client's executor.
+   *
+   * @param sourceNodeId the source's node id (the peer keys its cursor by it)
+   * @param sourceHost the source's address, as the peer can reach it
+   * @param sourcePort the source's P2P port
+   * @param boardType only this board type, or {@code null} for all
+   * @param numPlayers only this player count, or 0 for all
+   * @param limit stop once the peer fetched this many (positive; {@code Long.MAX_VALUE} for all)
+   * @param timeout how long the peer may take to answer (positive)
+   * @return what the peer pulled
+   * @throws IllegalArgumentException if {@code limit} or {@code timeout} is not positive
+   */
+  public CompletableFuture<RemoteGamePull> requestGamePull(
+      String sourceNodeId,
+      String sourceHost,
+      int sourcePort,
+      @Nullable String boardType,
+      int numPlayers,
+      long limit,
+      Duration timeout) {
+    Objects.requireNonNull(sourceNodeId, "sourceNodeId");
+    Objects.requireNonNull(sourceHost, "sourceHost");
+    Objects.requireNonNull(timeout, "timeout");
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+    return calls.requestGamePull(
+        sourceNodeId, sourceHost, sourcePort, boardType, numPlayers, limit, timeout);
+  }
+
+  /**
+   * As {@link #requestGamePull(String, String, int, String, int, long, Duration)} for every game,
+   * with this client's deadline as the timeout.
+   *
+   * @param sourceNodeId the source's node id
+   * @param sourceHost the source's address, as the peer can reach it
+   * @param sourcePort the source's P2P port
+   * @return what the peer pulled
+   */
+  public CompletableFuture<RemoteGamePull> requestGamePull(
+      String sourceNodeId, String sourceHost, int sourcePort) {
+    return requestGamePull(
+        sourceNodeId, sourceHost, sourcePort, null, 0, Long.MAX_VALUE, core.settings().deadline());
+  }
+
   /** Closes the connection pool's executor and watchdog if this client owns them. Idempotent. */
   @Override
   public void close() {

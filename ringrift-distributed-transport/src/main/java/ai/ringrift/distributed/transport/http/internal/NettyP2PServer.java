@@ -209,7 +209,8 @@ public final class NettyP2PServer {
   }
 
   /**
-   * The client {@code /sync/pull} uses: the configured one, or one made lazily with our token.
+   * The client {@code /sync/pull} and {@code /sync/games} use: the configured one, or one made
+   * lazily with our token.
    *
    * @return the client
    */
@@ -219,8 +220,8 @@ public final class NettyP2PServer {
       return p;
     }
     if (ownedPuller == null) {
-      // Its own executor: /sync/pull waits for downloads on a blocking thread, so running them on
-      // the same bounded pool could deadlock.
+      // Its own executor: /sync/pull and /sync/games wait for it on a blocking thread, so running
+      // its calls on the same bounded pool could deadlock.
       P2PSyncClient.Builder b = P2PSyncClient.builder().env(java.util.Map.of());
       if (settings.token() != null) {
         b.authToken(settings.token());

@@ -40,6 +40,7 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final FileRoutes files;
   private final GameRoutes games;
   private final SyncPullRoute syncPull;
+  private final SyncGamesRoute syncGames;
 
   P2PRequestHandler(NettyP2PServer server) {
     this.server = server;
@@ -47,6 +48,7 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     this.files = new FileRoutes(server, this);
     this.games = new GameRoutes(server, this);
     this.syncPull = new SyncPullRoute(server, this);
+    this.syncGames = new SyncGamesRoute(server, this);
   }
 
   /** What the routes need to know about one request, copied off the Netty request. */
@@ -183,6 +185,13 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
           syncPull.pull(call);
         }
       }
+      case "sync_games" -> {
+        if (!m.equals(HttpMethod.POST)) {
+          methodNotAllowed(call);
+        } else {
+          syncGames.pull(call);
+        }
+      }
       default -> {
         server.metrics.error("unknown", "not_found");
         sendError(call, 404, "not found: " + trim(path));
@@ -223,6 +232,9 @@ final class P2PRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
     if (path.equals("/sync/pull")) {
       return "sync_pull";
+    }
+    if (path.equals("/sync/games")) {
+      return "sync_games";
     }
     return "unknown";
   }

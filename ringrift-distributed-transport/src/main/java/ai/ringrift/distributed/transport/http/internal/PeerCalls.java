@@ -5,6 +5,7 @@ import ai.ringrift.distributed.transport.http.DownloadResult;
 import ai.ringrift.distributed.transport.http.FileManifest;
 import ai.ringrift.distributed.transport.http.P2PException;
 import ai.ringrift.distributed.transport.http.PeerStatus;
+import ai.ringrift.distributed.transport.http.RemoteGamePull;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -260,6 +261,75 @@ public final class PeerCalls {
     }
     body.put("files", List.copyOf(files));
     return postJson("/sync/pull", body, false);
+  }
+
+  /**
+   * {@code POST /sync/games}; see {@code P2PSyncClient#requestGamePull}.
+   *
+   * @param sourceNodeId source id
+   * @param sourceHost source address
+   * @param sourcePort source port
+   * @param boardType filter or {@code null}
+   * @param numPlayers filter or 0
+   * @param limit most games to fetch, or {@code Long.MAX_VALUE}
+   * @param timeout how long the peer may take to answer
+   * @return the answer
+   */
+  public CompletableFuture<RemoteGamePull> requestGamePull(
+      String sourceNodeId,
+      String sourceHost,
+      int sourcePort,
+      @Nullable String boardType,
+      int numPlayers,
+      long limit,
+      Duration timeout) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("source_node_id", sourceNodeId);
+    body.put("source_host", sourceHost);
+    body.put("source_port", sourcePort);
+    if (boardType != null) {
+      body.put("board_type", boardType);
+    }
+    if (numPlayers > 0) {
+      body.put("num_players", numPlayers);
+    }
+    if (limit != Long.MAX_VALUE) {
+      body.put("limit", limit);
+    }
+    URI u = uri("/sync/games");
+    byte[] json = Json.bytes(body);
+    String peer = host();
+    return core.call(
+        peer,
+        "POST /sync/games",
+        false,
+        false,
+        timeout,
+        ctx -> {
+          HttpResponse<WatchedStream> r =
+              ctx.send(
+                  ctx.request(u)
+                      // The peer answers after its whole pull: wait up to the whole timeout.
+                      .timeout(timeout)
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+                      .build(),
+                  "POST /sync/games");
+          Map<String, Object> m;
+          try (WatchedStream in = r.body()) {
+            m = Json.object(in.readAllBytes());
+          }
+          if (!Boolean.TRUE.equals(m.get("success"))) {
+            throw protocol(
+                peer, "POST /sync/games on " + peer + " did not succeed: " + m.get("error"));
+          }
+          return new RemoteGamePull(
+              peer,
+              num(m.get("games_listed")),
+              num(m.get("games_fetched")),
+              num(m.get("games_imported")),
+              num(m.get("bytes")));
+        });
   }
 
   static long num(@Nullable Object o) {

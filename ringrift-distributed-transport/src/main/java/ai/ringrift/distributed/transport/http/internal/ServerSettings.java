@@ -1,5 +1,6 @@
 package ai.ringrift.distributed.transport.http.internal;
 
+import ai.ringrift.distributed.transport.http.GameSink;
 import ai.ringrift.distributed.transport.http.GameSource;
 import ai.ringrift.distributed.transport.http.P2PSyncClient;
 import ai.ringrift.distributed.transport.http.StatusContributor;
@@ -28,6 +29,8 @@ public record ServerSettings(
     Map<String, Path> categories,
     @Nullable Path dataDir,
     @Nullable GameSource gameSource,
+    @Nullable GameSink gameSink,
+    @Nullable Path cursorDir,
     List<StatusContributor> contributors,
     @Nullable ExecutorService executor,
     @Nullable PrometheusMeterRegistry registry,
