@@ -51,12 +51,8 @@ final class SyncGamesRoute {
       h.sendError(call, 404, "this node does not accept games on request");
       return;
     }
-    Map<String, Object> body;
-    try {
-      body = Json.object(call.body());
-    } catch (IOException e) {
-      server.metrics.error(call.route(), "bad_body");
-      h.sendError(call, 400, "body must be a JSON object");
+    Map<String, Object> body = PullRequests.jsonBody(server, h, call);
+    if (body == null) {
       return;
     }
     Object node = body.get("source_node_id");
@@ -106,24 +102,7 @@ final class SyncGamesRoute {
       @Nullable String board,
       int players,
       long limit) {
-    Path data = server.settings.dataDir();
-    if (data != null
-        && StatusRoutes.disk(data).get("used_percent") instanceof Double used
-        && used >= server.settings.maxDiskUsagePercent()) {
-      server.metrics.error(call.route(), "disk_full");
-      h.send(
-          call,
-          507,
-          "application/json",
-          Json.bytes(
-              Map.of(
-                  "error",
-                  "disk " + used + "% full",
-                  "disk_percent",
-                  used,
-                  "threshold",
-                  server.settings.maxDiskUsagePercent())),
-          Map.of());
+    if (PullRequests.refusedForDisk(server, h, call, server.settings.dataDir())) {
       return;
     }
     String cursor;

@@ -2,7 +2,6 @@ package ai.ringrift.distributed.transport.http.internal;
 
 import ai.ringrift.distributed.transport.http.DownloadResult;
 import ai.ringrift.distributed.transport.http.P2PSyncClient;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,12 +32,8 @@ final class SyncPullRoute {
   }
 
   void pull(P2PRequestHandler.Call call) {
-    Map<String, Object> body;
-    try {
-      body = Json.object(call.body());
-    } catch (IOException e) {
-      server.metrics.error(call.route(), "bad_body");
-      h.sendError(call, 400, "body must be a JSON object");
+    Map<String, Object> body = PullRequests.jsonBody(server, h, call);
+    if (body == null) {
       return;
     }
     Object node = body.get("source_node_id");
@@ -107,23 +102,7 @@ final class SyncPullRoute {
       String host,
       int port,
       List<String> paths) {
-    Map<String, Object> disk = StatusRoutes.disk(root);
-    if (disk.get("used_percent") instanceof Double used
-        && used >= server.settings.maxDiskUsagePercent()) {
-      server.metrics.error(call.route(), "disk_full");
-      h.send(
-          call,
-          507,
-          "application/json",
-          Json.bytes(
-              Map.of(
-                  "error",
-                  "disk " + used + "% full",
-                  "disk_percent",
-                  used,
-                  "threshold",
-                  server.settings.maxDiskUsagePercent())),
-          Map.of());
+    if (PullRequests.refusedForDisk(server, h, call, root)) {
       return;
     }
     P2PSyncClient peer = server.puller().withPeer(host, port);
