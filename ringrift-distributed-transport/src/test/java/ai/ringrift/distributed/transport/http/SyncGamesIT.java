@@ -214,4 +214,45 @@ class SyncGamesIT {
           .isInstanceOf(P2PException.NotFound.class);
     }
   }
+
+  @Test
+  void shouldRefuseBothPullRequestsWhenTheDiskIsFullerThanTheLimit() throws Exception {
+    Path root = tmp.resolve("full");
+    Files.createDirectories(root.resolve("data/games"));
+    try (GameStore store = GameStore.builder(root.resolve("data/games")).build();
+        P2PServer full =
+            TestNodes.start(
+                root,
+                x ->
+                    x.env(Map.of("RINGRIFT_MAX_DISK_USAGE_PERCENT", "1"))
+                        .gameSink(GameSink.of(store))
+                        .cursorDir(root.resolve("staging/cursors")))) {
+      for (String[] req :
+          List.of(
+              new String[] {
+                "/sync/games",
+                "{\"source_node_id\":\"a\",\"source_host\":\"127.0.0.1\",\"source_port\":1}"
+              },
+              new String[] {
+                "/sync/pull",
+                "{\"source_node_id\":\"a\",\"files\":[\"games/x.db\"],"
+                    + "\"source_host\":\"127.0.0.1\",\"source_port\":1}"
+              })) {
+        String res =
+            TestNodes.raw(
+                full.port(),
+                "POST "
+                    + req[0]
+                    + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + TestNodes.TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + req[1].length()
+                    + "\r\nConnection: close\r\n\r\n"
+                    + req[1]);
+        assertThat(TestNodes.status(res)).as(req[0]).isEqualTo(507);
+        assertThat(res).contains("\"threshold\":1").contains("% full");
+      }
+      assertThat(root.resolve("staging/cursors/pull-a.cursor")).doesNotExist();
+    }
+  }
 }
