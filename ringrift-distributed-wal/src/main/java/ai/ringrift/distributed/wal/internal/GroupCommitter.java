@@ -95,6 +95,9 @@ final class GroupCommitter implements Runnable {
   private volatile int segmentCount;
   private boolean rolled;
 
+  /** The writer has taken a CloseOp: a failure from here on is the close's final flush. */
+  private boolean closeSeen;
+
   /**
    * Ops written in the current batch and not yet handed over; replaced (not copied) on handover.
    */
@@ -163,6 +166,7 @@ final class GroupCommitter implements Runnable {
             maintain(Math.max(c.cutoffMillis, retentionCutoff), c);
           } else {
             close = true;
+            closeSeen = true;
           }
         }
         finishWrites(close, batch.size());
@@ -387,6 +391,11 @@ final class GroupCommitter implements Runnable {
             cause);
     LOG.error("WAL {} failed closed", segments.dir(), cause);
     List<Op> failed = new ArrayList<>(batch);
+    // close() reports the failure only when it struck the close's own final flush (the writer had
+    // taken the CloseOp). A close requested after the failure, still queued here, completes
+    // normally, as it does when it arrives after the writer stopped: every operation the failure
+    // touched was failed with it, and everything acknowledged before it is durable.
+    boolean finalFlushFailed = closeSeen;
     wal.markFailed(ex);
     // After markFailed no caller can enqueue; drain what is left.
     queue.drainTo(failed);
@@ -407,6 +416,6 @@ final class GroupCommitter implements Runnable {
     } catch (IOException | RuntimeException e) {
       LOG.debug("closing segments after failure", e);
     }
-    wal.writerFinished(ex);
+    wal.writerFinished(finalFlushFailed ? ex : null);
   }
 }

@@ -1,6 +1,7 @@
 package ai.ringrift.distributed.wal.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.ringrift.distributed.wal.AckLog;
 import ai.ringrift.distributed.wal.UnifiedWal;
@@ -15,8 +16,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -138,7 +143,7 @@ class PowerLossTest {
         wal.append(WalEntryType.GAME_RECORDED, "lost".getBytes(StandardCharsets.UTF_8));
     assertThat(doomed)
         .failsWithin(Duration.ofSeconds(10))
-        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(WalClosedException.class)
         .withMessageContaining("injected fsync failure");
     CompletableFuture<Void> later = wal.commit(first);
@@ -149,6 +154,69 @@ class PowerLossTest {
       assertThat(e.getCause()).isInstanceOf(WalClosedException.class);
     }
     wal.close();
+    fs.failFsyncAfter(-1);
+    UnifiedWalImpl again = UnifiedWalImpl.open(config(), fs.crash(new Random(SEED)));
+    assertThat(again.pendingEntries()).extracting(e -> e.id()).contains(first);
+    again.close();
+  }
+
+  @Test
+  void shouldReportAFailedFinalFlushFromCloseWhenAppendsWereOnlyBuffered() {
+    FaultyStorage fs = new FaultyStorage();
+    UnifiedWalImpl wal =
+        UnifiedWalImpl.open(
+            WalConfig.builder(DIR)
+                .segmentSize(8192)
+                .durability(WalConfig.Durability.OS_BUFFERED)
+                .callbackExecutor(callbacks)
+                .build(),
+            fs);
+    // OS_BUFFERED acknowledges before any fsync: only close()'s final flush makes it durable.
+    wal.append(WalEntryType.GAME_RECORDED, "buffered".getBytes(StandardCharsets.UTF_8)).join();
+    fs.failFsyncAfter(0);
+    assertThatThrownBy(wal::close)
+        .isInstanceOf(WalClosedException.class)
+        .hasMessageContaining("injected fsync failure");
+  }
+
+  @Test
+  void shouldCloseCleanlyWhenCloseIsRequestedWhileTheWriterIsFailingClosed() throws Exception {
+    FaultyStorage fs = new FaultyStorage();
+    // A callback executor that, once armed, holds the writer inside failClosed (its hand-over of
+    // the failed completions) until the test has requested close: the window where a close used
+    // to be reported as failed although the failure struck an earlier append.
+    CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicBoolean armed = new AtomicBoolean();
+    Executor gate =
+        task -> {
+          if (armed.compareAndSet(true, false)) {
+            entered.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          callbacks.execute(task);
+        };
+    UnifiedWalImpl wal =
+        UnifiedWalImpl.open(
+            WalConfig.builder(DIR).segmentSize(8192).callbackExecutor(gate).build(), fs);
+    long first =
+        wal.append(WalEntryType.GAME_RECORDED, "ok".getBytes(StandardCharsets.UTF_8)).join();
+    fs.failFsyncAfter(0);
+    armed.set(true);
+    CompletableFuture<Long> doomed =
+        wal.append(WalEntryType.GAME_RECORDED, "lost".getBytes(StandardCharsets.UTF_8));
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> closing = wal.closeAsync();
+    release.countDown();
+    assertThat(doomed)
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(WalClosedException.class);
+    assertThat(closing).succeedsWithin(Duration.ofSeconds(10));
     fs.failFsyncAfter(-1);
     UnifiedWalImpl again = UnifiedWalImpl.open(config(), fs.crash(new Random(SEED)));
     assertThat(again.pendingEntries()).extracting(e -> e.id()).contains(first);
