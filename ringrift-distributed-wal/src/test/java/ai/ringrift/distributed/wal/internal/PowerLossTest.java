@@ -185,8 +185,8 @@ class PowerLossTest {
     // A callback executor that, once armed, holds the writer inside failClosed (its hand-over of
     // the failed completions) until the test has requested close: the window where a close used
     // to be reported as failed although the failure struck an earlier append.
-    CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
-    CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean();
     Executor gate =
         task -> {
