@@ -409,7 +409,12 @@ public final class ClientCore implements AutoCloseable {
     }
     if (t instanceof ConnectException) {
       return P2PException.of(
-          what + ": cannot connect to " + host + ": " + t.getMessage(),
+          what
+              + ": cannot connect to "
+              + host
+              + ": "
+              // The JDK's ConnectException for a refused connection carries no message.
+              + (t.getMessage() == null ? "connection refused" : t.getMessage()),
           host,
           Kind.CONNECTION,
           0,
