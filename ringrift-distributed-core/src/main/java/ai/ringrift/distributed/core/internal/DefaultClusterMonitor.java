@@ -231,21 +231,6 @@ public final class DefaultClusterMonitor implements ClusterMonitor {
     if (msg == null || msg.isBlank()) {
       return t.getClass().getSimpleName();
     }
-    // JDK socket exceptions often carry no message ("...: null"): name the deepest cause instead.
-    if (msg.endsWith(": null")) {
-      String what = null;
-      Throwable root = t;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-        if (what == null && root instanceof java.net.ConnectException) {
-          what = "connection refused";
-        }
-      }
-      if (what == null) {
-        what = root.getClass().getSimpleName();
-      }
-      msg = msg.substring(0, msg.length() - "null".length()) + what;
-    }
     return msg;
   }
 
